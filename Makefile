@@ -1,0 +1,40 @@
+# Two commands do all the set-up: `make run` (the app with demo data) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
+
+.PHONY: run test test-postgres test-sqlite setup browser messages bench
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=var
+	mkdir -p var
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The browser tests drive Debian's chromium; no browser is downloaded.
+browser:
+	@command -v chromium >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup browser test-postgres test-sqlite
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
+
+# The quick start runs on SQLite, so the suite runs there too (Postgres-only tests skipped).
+test-sqlite:
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not postgres"
+
+# Regenerate the translation catalogues after adding strings.
+messages: setup
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --ignore=tests --no-location

@@ -1,0 +1,28 @@
+"""Who may see what: one place for the group check that every staff view makes."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from groupwork.models import Membership
+
+
+def membership_for(request, group_slug, facilitator=False):
+    """The request's active membership of the group with this slug.
+
+    An outsider gets 404, so that a group's existence does not leak; a member who is
+    not a facilitator gets 403 where facilitator=True.
+    """
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    membership = (
+        Membership.objects.active()
+        .select_related("group", "person")
+        .filter(group__slug=group_slug, person=person)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if facilitator and not membership.is_facilitator:
+        raise PermissionDenied
+    return membership

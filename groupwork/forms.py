@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from groupwork.models import Invitation, Membership, Person
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["first_name", "known_as", "email", "role", "represents"]
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean_first_name(self):
+        first_name = self.cleaned_data["first_name"].strip()
+        if " " in first_name:
+            raise forms.ValidationError(
+                _("Skriv bara förnamnet. Efternamn sparas inte i Groupwork.")
+            )
+        return first_name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        already = Membership.objects.filter(
+            group=self.group, person__user__email__iexact=email
+        ).exists()
+        if already:
+            raise forms.ValidationError(_("Personen med den adressen är redan med i gruppen."))
+        return email
+
+
+class AcceptInvitationForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Lösenord (frivilligt)"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Utan lösenord loggar du in med en kod som vi skickar till din e-post."),
+    )
+    password2 = forms.CharField(
+        label=_("Lösenordet igen"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 or p2:
+            if p1 != p2:
+                self.add_error("password2", _("Lösenorden är inte lika."))
+            else:
+                try:
+                    validate_password(p1, get_user_model()(username="x"))
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "represents", "active_from", "active_to"]
+        widgets = {
+            "active_from": forms.DateInput(attrs={"type": "date"}),
+            "active_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("active_from"), cleaned.get("active_to")
+        if start and end and end < start:
+            self.add_error("active_to", _("Slutdatum kan inte vara före startdatum."))
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["first_name", "known_as", "task_digest"]
+
+    def clean_first_name(self):
+        first_name = self.cleaned_data["first_name"].strip()
+        if " " in first_name:
+            raise forms.ValidationError(_("Skriv bara förnamnet."))
+        return first_name

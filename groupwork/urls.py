@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from groupwork import views
+
+groupwork_patterns = [
+    path("", views.home, name="home"),
+    path("konto/installningar/", views.profile, name="profile"),
+    path("inbjudan/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("grupper/<slug:group_slug>/", views.group_detail, name="group"),
+    path("grupper/<slug:group_slug>/bjud-in/", views.invite, name="invite"),
+    path(
+        "grupper/<slug:group_slug>/inbjudningar/<int:pk>/aterkalla/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path(
+        "grupper/<slug:group_slug>/medlemmar/<int:pk>/",
+        views.edit_membership,
+        name="edit_membership",
+    ),
+]
+
+urlpatterns = [
+    path("", include((groupwork_patterns, "groupwork"))),
+    path("grupper/<slug:group_slug>/moten/", include("meetings.urls")),
+    path("grupper/<slug:group_slug>/uppgifter/", include("actions.urls")),
+    path("grupper/<slug:group_slug>/studiebesok/", include("visits.urls")),
+    path("konto/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

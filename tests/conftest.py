@@ -1,0 +1,59 @@
+import pytest
+from django.db import connection
+
+from tests.factories import make_facilitator, make_group, make_member
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests marked postgres are skipped when the suite runs on SQLite (the quick start's database).
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def group(db):
+    return make_group("Föräldragruppen", slug="foraldragruppen")
+
+
+@pytest.fixture
+def other_group(db):
+    return make_group("Socialchefsnätverket", slug="natverket")
+
+
+@pytest.fixture
+def facilitator(group):
+    """Anne, the group's facilitator (samordnare)."""
+    return make_facilitator(group, "Anne", represents="Socialförvaltningen")
+
+
+@pytest.fixture
+def member(group):
+    """Barbro, a parent representative in the group."""
+    return make_member(group, "Barbro", represents="Föräldrarepresentant")
+
+
+@pytest.fixture
+def outsider(other_group):
+    """Charlie, a member of another group only."""
+    return make_member(other_group, "Charlie")
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

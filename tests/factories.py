@@ -1,0 +1,39 @@
+"""Small factories: plain functions that make valid objects with believable defaults."""
+
+import itertools
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from groupwork.models import Group, Membership, Person
+
+_seq = itertools.count(1)
+
+
+def make_group(name="Föräldragruppen", slug=None, **fields):
+    slug = slug or f"grupp-{next(_seq)}"
+    return Group.objects.create(name=name, slug=slug, **fields)
+
+
+def make_user(email=None, password="ett-bra-losen-123"):
+    email = email or f"person{next(_seq)}@exempel.se"
+    user = get_user_model().objects.create_user(
+        username=f"u{next(_seq)}", email=email, password=password
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_person(first_name="Eva", with_user=True, **fields):
+    user = make_user() if with_user else None
+    return Person.objects.create(first_name=first_name, user=user, **fields)
+
+
+def make_member(group, first_name="Eva", role=Membership.Role.MEMBER, represents="", **fields):
+    person = make_person(first_name, **fields)
+    Membership.objects.create(group=group, person=person, role=role, represents=represents)
+    return person
+
+
+def make_facilitator(group, first_name="Anne", **fields):
+    return make_member(group, first_name, role=Membership.Role.FACILITATOR, **fields)

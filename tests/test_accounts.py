@@ -1,0 +1,180 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from groupwork.models import Invitation, Membership, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _link_in(message):
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def test_facilitator_invites_a_member_who_accepts_and_is_logged_in(client, group, facilitator):
+    client.force_login(facilitator.user)
+    response = client.post(
+        reverse("groupwork:invite", args=[group.slug]),
+        {
+            "first_name": "Carina",
+            "email": "Carina@Exempel.se",
+            "role": "member",
+            "represents": "Föräldrarepresentant",
+        },
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["carina@exempel.se"]
+    assert "Föräldragruppen" in mail.outbox[0].subject
+    link = _link_in(mail.outbox[0])
+
+    client.logout()
+    page = client.get(link)
+    assert "Välkommen Carina till Föräldragruppen" in page.content.decode()
+    response = client.post(link, {"password1": "", "password2": ""}, follow=True)
+
+    assert "Hej Carina!" in response.content.decode()
+    carina = Person.objects.get(first_name="Carina")
+    assert carina.user.email == "carina@exempel.se"
+    assert not carina.user.has_usable_password()
+    membership = Membership.objects.get(group=group, person=carina)
+    assert membership.role == Membership.Role.MEMBER
+    assert membership.represents == "Föräldrarepresentant"
+
+
+def test_invitation_can_set_a_password(client, group):
+    invitation = Invitation.objects.create(group=group, email="eva@exempel.se", first_name="Eva")
+    client.post(
+        invitation.get_absolute_url(),
+        {"password1": "Gruppen-arbetar-2026", "password2": "Gruppen-arbetar-2026"},
+    )
+    client.logout()
+    assert client.login(username=get_user_model().objects.get(email="eva@exempel.se").username,
+                        password="Gruppen-arbetar-2026")
+
+
+def test_mismatched_passwords_keep_the_invitation_open(client, group):
+    invitation = Invitation.objects.create(group=group, email="eva@exempel.se", first_name="Eva")
+    response = client.post(
+        invitation.get_absolute_url(),
+        {"password1": "Gruppen-arbetar-2026", "password2": "annat"},
+    )
+    assert "Lösenorden är inte lika." in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_invitation_link_works_only_once(client, group):
+    invitation = Invitation.objects.create(group=group, email="eva@exempel.se", first_name="Eva")
+    client.post(invitation.get_absolute_url(), {})
+    client.logout()
+
+    response = client.get(invitation.get_absolute_url())
+    assert response.status_code == 410
+    assert "Länken har redan använts" in response.content.decode()
+    response = client.post(invitation.get_absolute_url(), {})
+    assert response.status_code == 410
+    assert Person.objects.filter(first_name="Eva").count() == 1
+
+
+def test_expired_invitation_is_rejected_with_a_clear_message(client, group):
+    invitation = Invitation.objects.create(
+        group=group,
+        email="eva@exempel.se",
+        first_name="Eva",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    response = client.post(invitation.get_absolute_url(), {})
+    assert response.status_code == 410
+    assert "Inbjudan har gått ut" in response.content.decode()
+    assert not get_user_model().objects.filter(email="eva@exempel.se").exists()
+
+
+def test_unknown_invitation_token_is_rejected(client, db):
+    response = client.get(reverse("groupwork:accept_invitation", args=["gissning"]))
+    assert response.status_code == 410
+
+
+def test_invitation_token_cannot_be_guessed(group):
+    invitation = Invitation.objects.create(group=group, email="a@exempel.se", first_name="A")
+    # 32 random bytes, url-safe: 43 characters of 64 symbols, 256 bits.
+    assert len(invitation.token) >= 43
+    other = Invitation.objects.create(group=group, email="b@exempel.se", first_name="B")
+    assert other.token != invitation.token
+
+
+def test_existing_person_invited_to_a_second_group_keeps_one_account(
+    client, group, other_group, outsider
+):
+    invitation = Invitation.objects.create(
+        group=group, email=outsider.user.email, first_name="Charlie"
+    )
+    client.post(invitation.get_absolute_url(), {})
+    assert Person.objects.filter(user=outsider.user).count() == 1
+    assert set(outsider.memberships.values_list("group__slug", flat=True)) == {
+        group.slug,
+        other_group.slug,
+    }
+
+
+def test_invite_refuses_a_surname_in_the_first_name(client, group, facilitator):
+    client.force_login(facilitator.user)
+    response = client.post(
+        reverse("groupwork:invite", args=[group.slug]),
+        {"first_name": "Anne Eskilsson", "email": "a@exempel.se", "role": "member"},
+    )
+    assert "Skriv bara förnamnet" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_member_cannot_invite(client, group, member):
+    client.force_login(member.user)
+    response = client.post(
+        reverse("groupwork:invite", args=[group.slug]),
+        {"first_name": "Eva", "email": "eva@exempel.se", "role": "facilitator"},
+    )
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
+
+
+def test_nobody_can_sign_up_without_an_invitation(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "ny@exempel.se", "password1": "Gruppen-arbetar-2026", "password2": "Gruppen-arbetar-2026"},
+    )
+    assert not get_user_model().objects.filter(email="ny@exempel.se").exists()
+    assert response.status_code == 200
+
+
+def test_member_logs_in_with_a_code_sent_by_email(client, member):
+    response = client.post(reverse("account_request_login_code"), {"email": member.user.email})
+    assert response.status_code == 302
+    assert "inloggningskod" in mail.outbox[0].body
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.M).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert "Hej Barbro!" in response.content.decode()
+
+
+def test_member_logs_in_with_password(client, member):
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.user.email, "password": "ett-bra-losen-123"},
+        follow=True,
+    )
+    assert "Hej Barbro!" in response.content.decode()
+
+
+def test_repeated_failed_logins_are_slowed_down(client, member):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": member.user.email, "password": "fel"})
+    response = client.post(
+        reverse("account_login"), {"login": member.user.email, "password": "ett-bra-losen-123"}
+    )
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+
+from groupwork.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_lists_my_groups(client, group, other_group, member):
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Föräldragruppen" in page
+    assert "Socialchefsnätverket" not in page
+
+
+def test_member_sees_the_group_by_first_name_without_emails(client, group, facilitator, member):
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:group", args=[group.slug])).content.decode()
+    assert "Anne" in page and "Barbro" in page
+    assert facilitator.user.email not in page
+    assert member.user.email not in page
+
+
+def test_facilitator_sees_members_emails(client, group, facilitator, member):
+    client.force_login(facilitator.user)
+    page = client.get(reverse("groupwork:group", args=[group.slug])).content.decode()
+    assert member.user.email in page
+
+
+def test_person_sees_their_own_email_on_their_account_page(client, member):
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:profile")).content.decode()
+    assert member.user.email in page
+
+
+def test_outsider_gets_404_for_another_groups_page(client, group, outsider):
+    client.force_login(outsider.user)
+    assert client.get(reverse("groupwork:group", args=[group.slug])).status_code == 404
+    assert client.get(reverse("groupwork:group", args=["finns-inte"])).status_code == 404
+
+
+def test_ended_membership_no_longer_opens_the_group(client, group, member):
+    Membership.objects.filter(person=member).update(active_to="2020-01-01")
+    client.force_login(member.user)
+    assert client.get(reverse("groupwork:group", args=[group.slug])).status_code == 404
+
+
+def test_facilitator_makes_a_member_facilitator(client, group, facilitator, member):
+    client.force_login(facilitator.user)
+    membership = Membership.objects.get(person=member)
+    response = client.post(
+        reverse("groupwork:edit_membership", args=[group.slug, membership.pk]),
+        {"role": "facilitator", "represents": "Föräldrarepresentant"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "facilitator"
+
+
+def test_membership_end_before_start_is_refused(client, group, facilitator, member):
+    client.force_login(facilitator.user)
+    membership = Membership.objects.get(person=member)
+    response = client.post(
+        reverse("groupwork:edit_membership", args=[group.slug, membership.pk]),
+        {"role": "member", "active_from": "2026-05-01", "active_to": "2026-04-01"},
+    )
+    assert "Slutdatum kan inte vara före startdatum." in response.content.decode()
+
+
+def test_profile_turns_the_task_digest_off(client, member):
+    client.force_login(member.user)
+    client.post(reverse("groupwork:profile"), {"first_name": "Barbro", "task_digest": ""})
+    member.refresh_from_db()
+    assert member.task_digest is False
+
+
+def test_interface_is_swedish_by_default_and_english_on_request(client, member):
+    client.force_login(member.user)
+    assert "Dina grupper" in client.get(reverse("groupwork:home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Your groups" in client.get(reverse("groupwork:home")).content.decode()
+
+
+def test_start_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, member):
+    client.force_login(member.user)
+    with django_assert_num_queries(4):
+        client.get(reverse("groupwork:home"))
+
+
+def test_group_page_query_count_does_not_grow_with_members(
+    client, django_assert_num_queries, group, facilitator, member
+):
+    from tests.factories import make_member
+
+    client.force_login(facilitator.user)
+    with django_assert_num_queries(6):
+        client.get(reverse("groupwork:group", args=[group.slug]))
+    for name in ["Eva", "Carina", "Tina", "Annika"]:
+        make_member(group, name)
+    with django_assert_num_queries(6):
+        client.get(reverse("groupwork:group", args=[group.slug]))
