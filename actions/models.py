@@ -14,6 +14,11 @@ class ActionItemQuerySet(models.QuerySet):
     def owned_by(self, person):
         return self.filter(owners=person)
 
+    def follow_up_for(self, meeting):
+        """The tasks to go through on this meeting's agenda ("Uppföljning")."""
+        # The tasks app makes this the group's open tasks and those done since the last meeting.
+        return self.filter(group=meeting.group, status=ActionItem.Status.OPEN)
+
 
 class ActionItem(models.Model):
     class Status(models.TextChoices):

@@ -37,3 +37,36 @@ def make_member(group, first_name="Eva", role=Membership.Role.MEMBER, represents
 
 def make_facilitator(group, first_name="Anne", **fields):
     return make_member(group, first_name, role=Membership.Role.FACILITATOR, **fields)
+
+
+def make_meeting(group, starts_at=None, status="draft", **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    starts_at = starts_at or timezone.now() - timedelta(days=1)
+    return Meeting.objects.create(group=group, starts_at=starts_at, status=status, **fields)
+
+
+def make_item(meeting, heading="Osloresan", position=None, **fields):
+    from meetings.models import AgendaItem
+
+    if position is None:
+        position = meeting.items.count() + 1
+    return AgendaItem.objects.create(meeting=meeting, heading=heading, position=position, **fields)
+
+
+def make_task(group, owners=(), title="Maila och kolla", **fields):
+    from actions.models import ActionItem
+
+    task = ActionItem.objects.create(group=group, title=title, **fields)
+    task.owners.set(owners)
+    return task
+
+
+def make_visit(group, destination="Oslo", **fields):
+    from visits.models import StudyVisit
+
+    return StudyVisit.objects.create(group=group, destination=destination, **fields)

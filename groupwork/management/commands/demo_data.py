@@ -60,6 +60,10 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.save()
         # Each app adds its part of the demo below, so that make run shows every feature.
+        # meetings: demo
+        # visits: demo
+        # actions: demo
+        # import: demo
         return group, people
 
 

@@ -1,0 +1,6 @@
+"""The public site (no login): what Öppna soc mirrors. Every view renders through
+groupwork.privacy."""
+
+app_name = "public"
+
+urlpatterns = []
