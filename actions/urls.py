@@ -4,4 +4,5 @@ from actions import views  # noqa: F401
 
 app_name = "actions"
 
-urlpatterns = []
+urlpatterns = [
+]

@@ -3,4 +3,6 @@ groupwork.privacy."""
 
 app_name = "public"
 
-urlpatterns = []
+urlpatterns = [
+    # search: public urls
+]

@@ -19,6 +19,8 @@ groupwork_patterns = [
         views.edit_membership,
         name="edit_membership",
     ),
+    # publishing: urls
+    # search: urls
 ]
 
 urlpatterns = [

@@ -4,4 +4,6 @@ from meetings import views  # noqa: F401
 
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    # import: urls
+]

@@ -4,4 +4,5 @@ from visits import views  # noqa: F401
 
 app_name = "visits"
 
-urlpatterns = []
+urlpatterns = [
+]
