@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils import translation
+
 # No inline scripts or styles anywhere: htmx and our own js are files under static/.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -18,6 +21,27 @@ def security_headers(get_response):
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+    return middleware
+
+
+def language_from_cookie(get_response):
+    """Swedish unless the person chose another language with the switcher in the header.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; this product's
+    interface language is Swedish whatever the browser says.
+    """
+    available = {code for code, _name in settings.LANGUAGES}
+
+    def middleware(request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in available:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response
 
     return middleware

@@ -40,7 +40,7 @@ def group_detail(request, group_slug):
     members = (
         group.memberships.active()
         .select_related("person__user")
-        .order_by("-role", "person__first_name", "person__known_as")
+        .order_by("role", "person__first_name", "person__known_as")
     )
     invitations = []
     if membership.is_facilitator:
