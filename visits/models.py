@@ -1,6 +1,8 @@
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +12,27 @@ from groupwork.models import Group, Person
 class StudyVisitQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=StudyVisit.Status.CANCELLED)
+
+    def _still_ahead(self):
+        # An idea without a date is still ahead of the group; a visit ends on its last day.
+        today = timezone.localdate()
+        return Q(starts_on__isnull=True) | Q(starts_on__gte=today) | Q(ends_on__gte=today)
+
+    def upcoming(self):
+        """Not yet done or cancelled, and not in the past: the top of the group's visits page."""
+        return (
+            self.active()
+            .exclude(status=StudyVisit.Status.DONE)
+            .filter(self._still_ahead())
+            .order_by(F("starts_on").asc(nulls_last=True), "id")
+        )
+
+    def past(self):
+        """Done, cancelled or with dates behind us, most recent first."""
+        finished = Q(status__in=[StudyVisit.Status.DONE, StudyVisit.Status.CANCELLED])
+        return self.filter(finished | ~self._still_ahead()).order_by(
+            F("starts_on").desc(nulls_last=True), "-id"
+        )
 
 
 class StudyVisit(models.Model):
@@ -77,6 +100,115 @@ class StudyVisit(models.Model):
     def get_absolute_url(self):
         return reverse("visits:detail", args=[self.group.slug, self.pk])
 
+    @property
+    def is_upcoming(self):
+        if self.status in (self.Status.DONE, self.Status.CANCELLED):
+            return False
+        last_day = self.ends_on or self.starts_on
+        return last_day is None or last_day >= timezone.localdate()
+
+    # The life of a visit: idea -> planning -> booked -> done, or cancelled on the way.
+    def start_planning(self, by=None):
+        self._move(self.Status.PLANNING, {self.Status.IDEA}, by)
+
+    def book(self, by=None):
+        self._move(self.Status.BOOKED, {self.Status.IDEA, self.Status.PLANNING}, by)
+
+    def mark_done(self, by=None):
+        self._move(self.Status.DONE, {self.Status.BOOKED}, by)
+
+    def cancel(self, by=None):
+        self._move(
+            self.Status.CANCELLED, {self.Status.IDEA, self.Status.PLANNING, self.Status.BOOKED}, by
+        )
+
+    def _move(self, status, allowed_from, by):
+        if self.status not in allowed_from:
+            raise ValidationError(
+                _("Studiebesöket är %(now)s och kan inte bli %(new)s.")
+                % {"now": self.get_status_display(), "new": self.Status(status).label}
+            )
+        self.status = status
+        self._history_user = by
+        self.save(update_fields=["status", "updated_at"])
+
+    def next_steps(self):
+        """The status changes a facilitator can make now, as (method name, button text)."""
+        steps = {
+            self.Status.IDEA: [
+                ("start_planning", _("Börja planera")),
+                ("book", _("Markera som bokat")),
+            ],
+            self.Status.PLANNING: [("book", _("Markera som bokat"))],
+            self.Status.BOOKED: [("mark_done", _("Markera som genomfört"))],
+        }.get(self.status, [])
+        if self.status in (self.Status.IDEA, self.Status.PLANNING, self.Status.BOOKED):
+            steps.append(("cancel", _("Ställ in besöket")))
+        return steps
+
+    def save_report(self, text, version, by=None):
+        """Save the report if nobody saved since `version`; return the new version or None.
+
+        The conditional UPDATE takes the row, so of two editors saving on the same version
+        exactly one wins and the other is told about the conflict: no lost update.
+        """
+        with transaction.atomic():
+            won = StudyVisit.objects.filter(pk=self.pk, report_version=version).update(
+                report_version=version + 1
+            )
+            if not won:
+                return None
+            self.refresh_from_db()
+            self.report = text
+            self._history_user = by
+            # A second write in the same transaction, so that the history keeps who and when.
+            self.save(update_fields=["report", "updated_at"])
+        return self.report_version
+
+    def mark_report_for_publication(self, publish, by=None):
+        self.report_publish = publish
+        self._history_user = by
+        self.save(update_fields=["report_publish", "updated_at"])
+
+    def report_versions(self):
+        """The saved versions of the report, newest first, one per change of its text."""
+        records = self.history.order_by("history_date", "history_id").select_related(
+            "history_user__person"
+        )
+        versions, previous = [], None
+        for record in records:
+            if record.report != previous and (record.report or previous is not None):
+                versions.append(record)
+            previous = record.report
+        return versions[::-1]
+
+    def can_write_report(self, membership, participants):
+        """Facilitators, and the participants the facilitator marked as writing the report.
+
+        Writers are chosen (like the note taker of a meeting) rather than every confirmed
+        participant, because the report may be published and the group decides who holds
+        the pen. `participants` is the visit's participant list already on the page.
+        """
+        if membership.is_facilitator:
+            return True
+        return any(
+            p.person_id == membership.person_id and p.writes_report for p in participants
+        )
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def upcoming_for(self, person, memberships):
+        """The person's places on upcoming visits of their groups (the start page)."""
+        return (
+            self.filter(
+                person=person,
+                visit__group_id__in=[m.group_id for m in memberships],
+                visit__in=StudyVisit.objects.upcoming(),
+            )
+            .select_related("visit__group")
+            .order_by(F("visit__starts_on").asc(nulls_last=True), "visit_id")
+        )
+
 
 class Participant(models.Model):
     class Status(models.TextChoices):
@@ -100,6 +232,7 @@ class Participant(models.Model):
     writes_report = models.BooleanField(_("skriver rapporten"), default=False)
 
     history = HistoricalRecords()
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -123,3 +256,18 @@ class Participant(models.Model):
     @property
     def name(self):
         return self.person.first_name if self.person_id else self.guest_name
+
+    @property
+    def is_guest(self):
+        return self.person_id is None
+
+    def confirm(self, by=None):
+        self._answer(self.Status.CONFIRMED, by)
+
+    def decline(self, by=None):
+        self._answer(self.Status.DECLINED, by)
+
+    def _answer(self, status, by):
+        self.status = status
+        self._history_user = by
+        self.save(update_fields=["status"])
