@@ -1,10 +1,16 @@
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Case, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupwork.models import Group, Person
+from meetings.models import Meeting
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -14,10 +20,55 @@ class ActionItemQuerySet(models.QuerySet):
     def owned_by(self, person):
         return self.filter(owners=person)
 
+    def in_order(self):
+        """Open before done and dropped; within them overdue first, then by due date."""
+        return self.order_by(
+            Case(When(status=ActionItem.Status.OPEN, then=0), default=1),
+            models.F("due_date").asc(nulls_last=True),
+            "id",
+        )
+
+    def with_origin(self):
+        return self.select_related("group", "meeting", "agenda_item", "study_visit")
+
+    def for_start_page(self, person, groups):
+        """A person's open tasks in their groups, and those they finished in the last two weeks."""
+        recently = timezone.now() - timedelta(days=14)
+        return (
+            self.owned_by(person)
+            .filter(group__in=groups)
+            .filter(
+                Q(status=ActionItem.Status.OPEN)
+                | Q(status=ActionItem.Status.DONE, done_at__gte=recently)
+            )
+            .with_origin()
+            .prefetch_related("owners", "progress_notes")
+            .in_order()
+        )
+
     def follow_up_for(self, meeting):
-        """The tasks to go through on this meeting's agenda ("Uppföljning")."""
-        # The tasks app makes this the group's open tasks and those done since the last meeting.
-        return self.filter(group=meeting.group, status=ActionItem.Status.OPEN)
+        """The tasks to go through on this meeting's agenda ("Uppföljning").
+
+        The group's open tasks and those done since the previous meeting, except the tasks
+        that arose at this meeting itself (they are listed under their items).
+        """
+        previous_start = (
+            Meeting.objects.filter(group_id=meeting.group_id, starts_at__lt=meeting.starts_at)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        )
+        since = Coalesce(Subquery(previous_start), Value(meeting.created_at))
+        return (
+            self.filter(group_id=meeting.group_id)
+            .filter(
+                Q(status=ActionItem.Status.OPEN)
+                | Q(status=ActionItem.Status.DONE, done_at__gte=since)
+            )
+            .exclude(meeting=meeting)
+            .with_origin()
+            .in_order()
+        )
 
 
 class ActionItem(models.Model):
@@ -86,6 +137,46 @@ class ActionItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.group.slug, self.pk])
+
+    @property
+    def is_overdue(self):
+        return (
+            self.status == self.Status.OPEN
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    def is_owned_by(self, person):
+        # Iterates the owners so that a prefetch (lists, start page) costs no query.
+        return person is not None and any(owner.pk == person.pk for owner in self.owners.all())
+
+    def complete(self, by, note=""):
+        """Mark the task done. Returns False if it was done already (a second tab, a double click)."""
+        return self._change_status(self.Status.DONE, by, note)
+
+    def reopen(self, by):
+        return self._change_status(self.Status.OPEN, by)
+
+    def drop(self, by):
+        return self._change_status(self.Status.DROPPED, by)
+
+    def add_note(self, by, text):
+        return self.progress_notes.create(author=getattr(by, "person", None), text=text)
+
+    def _change_status(self, status, by, note=""):
+        with transaction.atomic():
+            # Lock the row: of two tabs ticking off at once, one changes it and the other is told.
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            changed = current.status != status
+            if changed:
+                current.status = status
+                current.done_at = timezone.now() if status == self.Status.DONE else None
+                current._history_user = by
+                current.save(update_fields=["status", "done_at", "updated_at"])
+            if note:
+                current.add_note(by, note)
+        self.status, self.done_at, self.updated_at = current.status, current.done_at, current.updated_at
+        return changed
 
 
 class ProgressNote(models.Model):

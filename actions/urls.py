@@ -1,8 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from actions import views  # noqa: F401
+from actions import views
 
 app_name = "actions"
 
 urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("ny/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/andra/", views.edit, name="edit"),
+    path("<int:pk>/klar/", views.complete, name="complete"),
+    path("<int:pk>/oppna-igen/", views.reopen, name="reopen"),
+    path("<int:pk>/stryk/", views.drop, name="drop"),
+    path("<int:pk>/anteckning/", views.add_note, name="add_note"),
 ]

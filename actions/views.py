@@ -1,1 +1,313 @@
-from django.shortcuts import render  # noqa: F401
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.forms import NoteForm, TaskFilterForm, TaskForm, suggested_due_date
+from actions.models import ActionItem
+from groupwork.access import membership_for
+from groupwork.models import Person
+from groupwork.views import is_htmx
+from meetings.models import AgendaItem
+
+# The fragments a status change can answer an htmx request with: one row of the page it came from.
+ROWS = {
+    "mine": "actions/_my_task.html",
+    "follow_up": "actions/_follow_up_row.html",
+    "list": "actions/_list_row.html",
+}
+PAGE_SIZE = 25
+
+
+def _task_for(request, group_slug, pk, change=False):
+    """The group's task and the request's membership; 403 on change unless owner or facilitator."""
+    membership = membership_for(request, group_slug)
+    task = get_object_or_404(
+        membership.group.action_items.with_origin().prefetch_related("owners"), pk=pk
+    )
+    if change and not (membership.is_facilitator or task.is_owned_by(membership.person)):
+        raise PermissionDenied
+    return membership, task
+
+
+def _next_url(request, default):
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+def _pk(value):
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def _origin(request, group):
+    """Where a new task comes from (?agenda_item=, ?meeting=, ?study_visit=), all of this group."""
+    origin = {}
+    if request.GET.get("agenda_item"):
+        item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting"),
+            pk=_pk(request.GET["agenda_item"]),
+            meeting__group=group,
+        )
+        origin.update(agenda_item=item, meeting=item.meeting)
+    elif request.GET.get("meeting"):
+        origin["meeting"] = get_object_or_404(group.meetings, pk=_pk(request.GET["meeting"]))
+    if request.GET.get("study_visit"):
+        origin["study_visit"] = get_object_or_404(
+            group.study_visits, pk=_pk(request.GET["study_visit"])
+        )
+    return origin
+
+
+@login_required
+def task_list(request, group_slug):
+    membership = membership_for(request, group_slug)
+    group = membership.group
+    form = TaskFilterForm(request.GET or None, group=group)
+    tasks = form.filter(group.action_items.with_origin().prefetch_related("owners").in_order())
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "actions/list.html",
+        {"group": group, "membership": membership, "form": form, "page": page},
+    )
+
+
+@login_required
+def create(request, group_slug):
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    origin = _origin(request, group)
+    task = ActionItem(group=group, created_by=request.user, **origin)
+    form = TaskForm(
+        request.POST or None,
+        instance=task,
+        group=group,
+        initial={"due_date": suggested_due_date(group.pk, origin.get("meeting"))},
+    )
+    item = origin.get("agenda_item")
+    if request.method == "POST":
+        if form.is_valid():
+            task = form.save()
+            if is_htmx(request) and item:
+                return _item_tasks(request, group, item, created=True)
+            messages.success(request, _("Uppgiften är skapad."))
+            return redirect(_next_url(request, task.get_absolute_url()))
+        if is_htmx(request) and item:
+            return _item_tasks(request, group, item, form)
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "origin": origin,
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+def _item_tasks(request, group, item, form=None, created=False):
+    """The tasks under one agenda item of the minutes editor, with the form for a new one."""
+    item = (
+        AgendaItem.objects.select_related("meeting")
+        .prefetch_related("action_items__owners")
+        .get(pk=item.pk)
+    )
+    members = list(
+        Person.objects.filter(memberships__in=group.memberships.active()).order_by(
+            "first_name", "known_as", "id"
+        )
+    )
+    context = {
+        "item": item,
+        "group": group,
+        "members": members,
+        "task_form": form,
+        "created": created,
+        "item_tasks_next": _next_url(request, ""),
+    }
+    if form is not None:
+        context["checked_owners"] = form.data.getlist("owners")
+    return render(request, "actions/_item_tasks.html", context)
+
+
+@login_required
+def detail(request, group_slug, pk):
+    membership, task = _task_for(request, group_slug, pk)
+    return _render_detail(request, membership, task, NoteForm())
+
+
+def _render_detail(request, membership, task, note_form):
+    can_change = membership.is_facilitator or task.is_owned_by(membership.person)
+    notes = task.progress_notes.select_related("author")
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "group": membership.group,
+            "membership": membership,
+            "task": task,
+            "can_change": can_change,
+            "notes": notes,
+            "note_form": note_form,
+            "history": _history(task),
+        },
+    )
+
+
+def _history(task):
+    """The task's changes, newest first: who, when and what (a fixed number of queries)."""
+    records = list(
+        task.history.select_related("history_user__person")
+        .prefetch_related("historicalactionitem_owners_set")
+        .order_by("history_date", "history_id")
+    )
+    owner_ids = {row.person_id for r in records for row in r.historicalactionitem_owners_set.all()}
+    people = Person.objects.in_bulk(owner_ids)
+    entries, previous = [], None
+    for record in records:
+        owners = sorted(
+            str(people[row.person_id])
+            for row in record.historicalactionitem_owners_set.all()
+            if row.person_id in people
+        )
+        record.owner_names = owners
+        changes = _changes(previous, record, owners)
+        previous = record
+        if not changes:
+            continue
+        user = record.history_user
+        who = getattr(user, "person", None) or (user and user.get_username()) or _("Systemet")
+        last = entries[-1] if entries else None
+        # Saving a task and setting its owners are separate writes: shown as one change.
+        if (
+            last
+            and last["user"] == user
+            and record.history_date - last["when"] < timedelta(seconds=5)
+        ):
+            last["changes"].extend(changes)
+        else:
+            entries.append(
+                {"user": user, "who": who, "when": record.history_date, "changes": changes}
+            )
+    return list(reversed(entries))
+
+
+def _changes(previous, record, owners):
+    if previous is None:
+        return [_("Skapade uppgiften.")]
+    changes = []
+    if record.title != previous.title:
+        changes.append(_("Ändrade rubriken till ”%(title)s”.") % {"title": record.title})
+    if record.details != previous.details:
+        changes.append(_("Ändrade detaljerna."))
+    if record.due_date != previous.due_date:
+        changes.append(
+            _("Ändrade datumet till %(date)s.") % {"date": _date(record.due_date)}
+            if record.due_date
+            else _("Tog bort datumet.")
+        )
+    if record.status != previous.status:
+        changes.append(
+            _("Ändrade status till %(status)s.") % {"status": record.get_status_display()}
+        )
+    if owners != previous.owner_names:
+        changes.append(_("Ansvariga: %(names)s.") % {"names": ", ".join(owners) or "–"})
+    return changes
+
+
+def _date(day):
+    return date_format(day, "DATE_FORMAT")
+
+
+@login_required
+def edit(request, group_slug, pk):
+    membership = membership_for(request, group_slug, facilitator=True)
+    task = get_object_or_404(membership.group.action_items.with_origin(), pk=pk)
+    form = TaskForm(request.POST or None, instance=task, group=membership.group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ändringen är sparad."))
+        return redirect(task)
+    return render(
+        request,
+        "actions/form.html",
+        {"group": membership.group, "membership": membership, "form": form, "task": task},
+    )
+
+
+@require_POST
+@login_required
+def complete(request, group_slug, pk):
+    membership, task = _task_for(request, group_slug, pk, change=True)
+    note = request.POST.get("note", "").strip()[:2000]
+    if task.complete(by=request.user, note=note):
+        notice = _("Klart! Uppgiften är markerad som klar.")
+    elif note:
+        notice = _("Uppgiften var redan markerad som klar. Din kommentar är sparad.")
+    else:
+        notice = _("Uppgiften var redan markerad som klar.")
+    return _status_changed(request, membership, task, notice)
+
+
+@require_POST
+@login_required
+def reopen(request, group_slug, pk):
+    membership, task = _task_for(request, group_slug, pk, change=True)
+    if task.reopen(by=request.user):
+        notice = _("Uppgiften är öppen igen.")
+    else:
+        notice = _("Uppgiften var redan öppen.")
+    return _status_changed(request, membership, task, notice)
+
+
+@require_POST
+@login_required
+def drop(request, group_slug, pk):
+    membership, task = _task_for(request, group_slug, pk, change=True)
+    if task.drop(by=request.user):
+        notice = _("Uppgiften är struken.")
+    else:
+        notice = _("Uppgiften var redan struken.")
+    return _status_changed(request, membership, task, notice)
+
+
+@require_POST
+@login_required
+def add_note(request, group_slug, pk):
+    membership, task = _task_for(request, group_slug, pk, change=True)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        if is_htmx(request) and request.POST.get("row") in ROWS:
+            return _status_changed(request, membership, task, form.errors["text"][0])
+        return _render_detail(request, membership, task, form)
+    task.add_note(request.user, form.cleaned_data["text"])
+    return _status_changed(request, membership, task, _("Anteckningen är sparad."))
+
+
+def _status_changed(request, membership, task, notice):
+    """After a change: the changed row for htmx, else back to the page it came from."""
+    row = ROWS.get(request.POST.get("row"))
+    if is_htmx(request) and row:
+        return render(
+            request,
+            row,
+            {"task": task, "group": membership.group, "membership": membership, "notice": notice},
+        )
+    messages.success(request, notice)
+    return redirect(_next_url(request, task.get_absolute_url()))

@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import ActionItem
+from groupwork.models import Membership, Person
+from meetings.models import Meeting
+
+
+def suggested_due_date(group_id, meeting=None):
+    """The date of the group's next meeting (after the given one), the natural due date."""
+    after = meeting.starts_at if meeting else timezone.now()
+    upcoming = (
+        Meeting.objects.filter(group_id=group_id, starts_at__gt=after)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(upcoming) if upcoming else None
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["title", "details", "owners", "due_date"]
+        widgets = {
+            "owners": forms.CheckboxSelectMultiple,
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "details": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "details": _("Frivilligt. Du kan använda markdown."),
+            "due_date": _("Frivilligt. Ett datum som redan passerat visas som försenat."),
+        }
+        error_messages = {
+            "title": {"required": _("Skriv vad som ska göras.")},
+            "owners": {
+                "required": _("Välj minst en ansvarig."),
+                "invalid_choice": _("Välj ansvariga bland gruppens medlemmar."),
+            },
+        }
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        # Former members are in the choices only so that the message below can name them.
+        self.fields["owners"].queryset = Person.objects.filter(memberships__group=group)
+        active = Person.objects.filter(memberships__in=Membership.objects.active().filter(group=group))
+        if self.instance.pk:
+            active = active | self.instance.owners.all()
+        self.fields["owners"].choices = [(p.pk, str(p)) for p in active.distinct()]
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_owners(self):
+        owners = self.cleaned_data["owners"]
+        allowed = {pk for pk, _label in self.fields["owners"].choices}
+        inactive = [person for person in owners if person.pk not in allowed]
+        if inactive:
+            names = ", ".join(person.first_name for person in inactive)
+            raise forms.ValidationError(
+                _("%(names)s är inte aktiv medlem i gruppen och kan inte vara ansvarig."),
+                params={"names": names},
+            )
+        return owners
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Lägesanteckning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv en anteckning.")},
+    )
+
+
+class TaskFilterForm(forms.Form):
+    """The filters of the group's task list (all optional, read from the query string)."""
+
+    STATUS_CHOICES = [("", _("Öppna"))] + [
+        choice for choice in ActionItem.Status.choices if choice[0] != ActionItem.Status.OPEN
+    ] + [("all", _("Alla"))]
+    DUE_CHOICES = [
+        ("", _("Alla datum")),
+        ("overdue", _("Försenade")),
+        ("week", _("Den här veckan")),
+        ("later", _("Senare")),
+        ("none", _("Utan datum")),
+    ]
+
+    owner = forms.ModelChoiceField(
+        label=_("Ansvarig"), queryset=Person.objects.none(), required=False, empty_label=_("Alla")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    due = forms.ChoiceField(label=_("Klart senast"), choices=DUE_CHOICES, required=False)
+    meeting = forms.ModelChoiceField(
+        label=_("Från mötet"), queryset=None, required=False, empty_label=_("Alla")
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(memberships__group=group).distinct()
+        self.fields["meeting"].queryset = group.meetings.filter(action_items__isnull=False).distinct()
+        self.fields["meeting"].label_from_instance = _meeting_label
+
+    def filter(self, tasks):
+        """The tasks that pass the filters; invalid values are ignored, as if not given."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or ActionItem.Status.OPEN
+        if status != "all":
+            tasks = tasks.filter(status=status)
+        if data.get("owner"):
+            tasks = tasks.filter(owners=data["owner"])
+        if data.get("meeting"):
+            tasks = tasks.filter(meeting=data["meeting"])
+        today = timezone.localdate()
+        end_of_week = today + timedelta(days=6 - today.weekday())
+        due = data.get("due")
+        if due == "overdue":
+            tasks = tasks.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+        elif due == "week":
+            tasks = tasks.filter(due_date__gte=today, due_date__lte=end_of_week)
+        elif due == "later":
+            tasks = tasks.filter(due_date__gt=end_of_week)
+        elif due == "none":
+            tasks = tasks.filter(due_date__isnull=True)
+        return tasks
+
+
+def _meeting_label(meeting):
+    day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+    return f"{day}, {meeting.title}" if meeting.title else day
