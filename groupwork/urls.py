@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from groupwork import views
+from groupwork import calendar, search, views
 
 groupwork_patterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,20 @@ groupwork_patterns = [
     ),
     # publishing: urls
     # search: urls
+    path("sok/", search.search, name="search"),
+    path("kalender/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    path("konto/kalender/", calendar.subscribe, name="calendar"),
+    path("konto/kalender/ny-adress/", calendar.regenerate_token, name="calendar_regenerate"),
+    path(
+        "grupper/<slug:group_slug>/kalender/mote-<int:pk>.ics",
+        calendar.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
+        "grupper/<slug:group_slug>/kalender/studiebesok-<int:pk>.ics",
+        calendar.visit_ics,
+        name="visit_ics",
+    ),
 ]
 
 urlpatterns = [

@@ -1,0 +1,428 @@
+"""Search: one index of the groups' text, kept up to date by signals, and the two search pages.
+
+The index (SearchEntry) holds one row per meeting (its opening text), agenda item, task and
+study visit, as plain text. On PostgreSQL a stored tsvector with the Swedish configuration and a
+GIN index make the search fast and ranked; on SQLite (the quick start) a plain substring match
+stands in for it.
+
+Internal notes of agenda items and the host contact of a visit are never indexed: one index
+serves both the staff site and the public site, and a public query must not be able to match
+text the public cannot read. Members find those texts on the meeting and visit pages.
+
+PostgreSQL's Swedish snowball stemmer does not bring every inflection together
+("studiebesöket" stays whole; "föräldrarna" becomes "föräldr" but "förälder" "föräld"), so a
+query of plain words also matches each word as a prefix of its own light stem (_stem below).
+A query with quotes or operators is left to websearch_to_tsquery alone.
+"""
+
+import html
+import re
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.paginator import Paginator
+from django.db import connection, models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy as _
+
+from groupwork.markdown import render_markdown
+from groupwork.models import Group
+
+CONFIG = "swedish"
+MAX_QUERY = 200
+PER_PAGE = 20
+# Private-use characters mark the match inside a headline, so that the text can be escaped
+# before the marks become <mark> tags; they are removed from indexed text.
+_START, _STOP = "\ue000", "\ue001"
+
+
+class SearchEntry(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("protokoll")
+        DECISION = "decision", _("beslut")
+        TASK = "task", _("uppgift")
+        VISIT = "visit", _("studiebesök")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="search_entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # "meeting:<pk>", "item:<pk>", "task:<pk>" or "visit:<pk>": what the signals update.
+    source = models.CharField(max_length=40, unique=True)
+    object_id = models.PositiveBigIntegerField()
+    # Set for the meeting and its items: the public search checks the meeting's publication.
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(max_length=300)
+    decision = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    # Only filled on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("sökpost")
+        verbose_name_plural = _("sökposter")
+        indexes = [
+            # The search pages: the full-text match. Created on PostgreSQL only (migration 0002).
+            GinIndex(fields=["search_vector"], name="search_vector_gin"),
+            # The search page's filters by group, kind and year.
+            models.Index(fields=["group", "kind", "date"], name="search_group_kind_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        slug = self.group.slug
+        if self.kind == self.Kind.TASK:
+            return reverse("actions:detail", args=[slug, self.object_id])
+        if self.kind == self.Kind.VISIT:
+            return reverse("visits:detail", args=[slug, self.object_id])
+        url = reverse("meetings:detail", args=[slug, self.meeting_id])
+        return url if self.source.startswith("meeting:") else f"{url}#punkt-{self.object_id}"
+
+
+# The index: one function per kind of source, called by groupwork.signals and the
+# rebuild_search_index command.
+
+
+def _plain(markdown_text):
+    """The words of a markdown text, without markup (for the index and its excerpts)."""
+    text = html.unescape(strip_tags(render_markdown(markdown_text)))
+    return text.replace(_START, "").replace(_STOP, "").strip()
+
+
+def _vector():
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("decision", weight="B", config=CONFIG)
+        + SearchVector("body", weight="C", config=CONFIG)
+    )
+
+
+def _store(source, **fields):
+    entry, _created = SearchEntry.objects.update_or_create(source=source, defaults=fields)
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(pk=entry.pk).update(search_vector=_vector())
+
+
+def update_vectors(entries):
+    """Recompute the stored vectors in one statement (after a bulk change)."""
+    if connection.vendor == "postgresql":
+        entries.update(search_vector=_vector())
+
+
+def _meeting_title(meeting):
+    when = timezone.localtime(meeting.starts_at).date()
+    return meeting.title or gettext("Möte %(date)s") % {"date": when.isoformat()}
+
+
+def index_meeting(meeting):
+    when = timezone.localtime(meeting.starts_at).date()
+    _store(
+        f"meeting:{meeting.pk}",
+        group_id=meeting.group_id,
+        kind=SearchEntry.Kind.MINUTES,
+        object_id=meeting.pk,
+        meeting=meeting,
+        title=_meeting_title(meeting)[:300],
+        decision="",
+        body=_plain(meeting.opening),
+        date=when,
+    )
+    # The items carry the meeting's date: keep it when the meeting moves.
+    SearchEntry.objects.filter(meeting=meeting).exclude(date=when).update(date=when)
+
+
+def index_item(item):
+    meeting = item.meeting
+    _store(
+        f"item:{item.pk}",
+        group_id=meeting.group_id,
+        kind=SearchEntry.Kind.DECISION if item.decision.strip() else SearchEntry.Kind.MINUTES,
+        object_id=item.pk,
+        meeting=meeting,
+        title=item.heading[:300],
+        decision=_plain(item.decision),
+        body=_plain(item.notes),
+        date=timezone.localtime(meeting.starts_at).date(),
+    )
+
+
+def index_task(task):
+    _store(
+        f"task:{task.pk}",
+        group_id=task.group_id,
+        kind=SearchEntry.Kind.TASK,
+        object_id=task.pk,
+        meeting=None,
+        title=task.title[:300],
+        decision="",
+        body=_plain(task.details),
+        date=task.due_date or timezone.localtime(task.created_at).date(),
+    )
+
+
+def index_visit(visit):
+    # contact_name and contact_role are left out on purpose (see the module docstring).
+    parts = [visit.purpose, visit.questions, visit.travel_details, visit.report]
+    _store(
+        f"visit:{visit.pk}",
+        group_id=visit.group_id,
+        kind=SearchEntry.Kind.VISIT,
+        object_id=visit.pk,
+        meeting=None,
+        title=str(visit)[:300],
+        decision="",
+        body="\n\n".join(_plain(part) for part in parts if part.strip()),
+        date=visit.starts_on or timezone.localtime(visit.created_at).date(),
+    )
+
+
+def forget(source):
+    SearchEntry.objects.filter(source=source).delete()
+
+
+# The query.
+
+# An optional minus (only at the start of a word), then a quoted phrase or a word.
+_PART = re.compile(r'(?:(?<!\S)(-))?(?:"([^"]+)"|([^\W_]+))')
+_VOWELS = "aeiouyåäö"
+_SUFFIXES = sorted(
+    "arnas ernas ornas andet arens hetens heten arna erna orna ande ades aste are ast "
+    "ens ets et en na ar er or an as es a e s".split(),
+    key=len,
+    reverse=True,
+)
+
+
+def _stem(word):
+    """A light Swedish stem for prefix matching: studiebesöket → studiebesök,
+    föräldrarna and förälder → föräld."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    # föräldr(ar) and föräld(er), vintr(ar) and vint(er): drop an r, l or n after a consonant.
+    if len(word) > 4 and word[-1] in "rln" and word[-2] not in _VOWELS:
+        word = word[:-1]
+    return word
+
+
+def _parts(query):
+    """(negated, phrase or word, is_phrase) for each part of a query; "or" is skipped."""
+    for match in _PART.finditer(query):
+        minus, phrase, word = match.groups()
+        if word and word.lower() == "or":
+            continue
+        yield bool(minus), phrase or word, phrase is not None
+
+
+def _is_plain(query):
+    return all(not negated and not is_phrase for negated, _text, is_phrase in _parts(query)) and (
+        not re.search(r"(?i)(?<!\S)or(?!\S)", query)
+    )
+
+
+def _postgres_query(query):
+    search = SearchQuery(query, config=CONFIG, search_type="websearch")
+    words = [text for _negated, text, _phrase in _parts(query)]
+    if words and _is_plain(query):
+        # Built from letters and digits only, so the raw syntax cannot be injected.
+        prefixes = [f"{_stem(word)}:*" if len(word) >= 5 else word.lower() for word in words]
+        search |= SearchQuery(" & ".join(prefixes), config=CONFIG, search_type="raw")
+    return search
+
+
+def _sqlite_filter(entries, query):
+    for negated, text, is_phrase in _parts(query):
+        needle = text if is_phrase or len(text) < 5 else _stem(text)
+        match = Q(title__icontains=needle) | Q(decision__icontains=needle) | Q(body__icontains=needle)
+        entries = entries.exclude(match) if negated else entries.filter(match)
+    return entries
+
+
+def _excerpt(text, query, width=90):
+    """An escaped passage around the first match, with <mark> around the matches."""
+    needles = [
+        text_ if is_phrase or len(text_) < 5 else _stem(text_)
+        for negated, text_, is_phrase in _parts(query)
+        if not negated
+    ]
+    lowered = text.lower()
+    positions = [lowered.find(n.lower()) for n in needles if n and lowered.find(n.lower()) >= 0]
+    start = max(min(positions) - width // 3, 0) if positions else 0
+    passage = text[start : start + width * 2]
+    marked = escape(passage)
+    for needle in sorted(set(needles), key=len, reverse=True):
+        marked = re.sub(
+            f"({re.escape(escape(needle))})", r"<mark>\1</mark>", marked, flags=re.IGNORECASE
+        )
+    prefix = "… " if start else ""
+    suffix = " …" if start + width * 2 < len(text) else ""
+    return mark_safe(prefix + marked + suffix)
+
+
+def _headline(raw):
+    return mark_safe(escape(raw).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def run_search(entries, query):
+    """Entries matching the query, best first, each with .excerpt (safe HTML)."""
+    if connection.vendor == "postgresql":
+        search = _postgres_query(query)
+        return (
+            entries.filter(search_vector=search)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search),
+                headline=SearchHeadline(
+                    Concat("decision", Value("\n"), "body", output_field=models.TextField()),
+                    search,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-date", "-id")
+        )
+    return _sqlite_filter(entries, query).order_by("-date", "-id")
+
+
+def with_excerpts(page_entries, query):
+    for entry in page_entries:
+        if hasattr(entry, "headline"):
+            entry.excerpt = _headline(entry.headline)
+        else:
+            entry.excerpt = _excerpt("\n".join(filter(None, [entry.decision, entry.body])), query)
+    return page_entries
+
+
+# The pages.
+
+KIND_CHOICES = [
+    ("", _("Allt")),
+    (SearchEntry.Kind.MINUTES, _("Protokoll")),
+    (SearchEntry.Kind.DECISION, _("Beslut")),
+    (SearchEntry.Kind.TASK, _("Uppgifter")),
+    (SearchEntry.Kind.VISIT, _("Studiebesök")),
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Sök efter"), required=False)
+    grupp = forms.ChoiceField(label=_("Grupp"), required=False)
+    typ = forms.ChoiceField(label=_("Typ"), required=False, choices=KIND_CHOICES)
+    ar = forms.ChoiceField(label=_("År"), required=False)
+
+    def __init__(self, *args, groups, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.fields["grupp"].choices = [("", _("Alla mina grupper"))] + [
+            (g.slug, g.name) for g in groups
+        ]
+        self.fields["ar"].choices = [("", _("Alla år"))] + [(str(y), str(y)) for y in years]
+        self.truncated = False
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].split())
+        if len(query) > MAX_QUERY:
+            self.truncated = True
+            query = query[:MAX_QUERY]
+        return query
+
+
+def _filtered(entries, data, groups_by_slug):
+    if data.get("grupp"):
+        entries = entries.filter(group=groups_by_slug[data["grupp"]])
+    if data.get("typ") == SearchEntry.Kind.MINUTES:
+        # Decisions are part of the minutes too.
+        entries = entries.filter(kind__in=[SearchEntry.Kind.MINUTES, SearchEntry.Kind.DECISION])
+    elif data.get("typ"):
+        entries = entries.filter(kind=data["typ"])
+    if data.get("ar"):
+        year = int(data["ar"])
+        entries = entries.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+    return entries
+
+
+def _years(entries):
+    return [d.year for d in entries.dates("date", "year", order="DESC")]
+
+
+def _results(request, entries, form):
+    """The page of results for a valid form with a query, or None."""
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if not query:
+        return None, query
+    page = Paginator(run_search(entries, query), PER_PAGE).get_page(request.GET.get("sida"))
+    with_excerpts(page.object_list, query)
+    return page, query
+
+
+@login_required
+def search(request):
+    person = getattr(request.user, "person", None)
+    groups = []
+    if person is not None:
+        groups = [m.group for m in person.memberships.active().select_related("group")]
+    # Only the person's own groups, whatever the filters say.
+    entries = SearchEntry.objects.filter(group__in=groups).select_related("group")
+    form = SearchForm(request.GET or None, groups=groups, years=_years(entries))
+    if form.is_valid():
+        entries = _filtered(entries, form.cleaned_data, {g.slug: g for g in groups})
+    page, query = _results(request, entries, form)
+    return render(
+        request,
+        "groupwork/search.html",
+        {"form": form, "page": page, "query": query, "show_group": len(groups) > 1},
+    )
+
+
+def published_entries():
+    """Entries of published minutes of public groups: what the public search may find."""
+    return SearchEntry.objects.filter(
+        group__is_public=True,
+        meeting__status="published",
+        meeting__unpublished_at__isnull=True,
+        kind__in=[SearchEntry.Kind.MINUTES, SearchEntry.Kind.DECISION],
+    )
+
+
+def public_search(request):
+    entries = published_entries().select_related("group", "meeting")
+    groups = list(Group.objects.filter(is_public=True))
+    form = SearchForm(request.GET or None, groups=groups, years=_years(entries))
+    del form.fields["typ"]
+    if form.is_valid():
+        entries = _filtered(entries, form.cleaned_data, {g.slug: g for g in groups})
+    page, query = _results(request, entries, form)
+    return render(
+        request,
+        "groupwork/search_public.html",
+        {"form": form, "page": page, "query": query},
+    )

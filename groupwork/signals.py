@@ -1,0 +1,30 @@
+"""Keep the search index (groupwork.search) in step with the text it indexes."""
+
+from django.db.models.signals import post_delete, post_save
+
+from actions.models import ActionItem
+from groupwork import search
+from meetings.models import AgendaItem, Meeting
+from visits.models import StudyVisit
+
+_INDEX = {
+    Meeting: ("meeting", search.index_meeting),
+    AgendaItem: ("item", search.index_item),
+    ActionItem: ("task", search.index_task),
+    StudyVisit: ("visit", search.index_visit),
+}
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _INDEX[sender][1](instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    search.forget(f"{_INDEX[sender][0]}:{instance.pk}")
+
+
+def connect():
+    for model in _INDEX:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
