@@ -1,0 +1,157 @@
+from datetime import date as Date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils import formats, timezone
+
+from groupwork.models import Group
+from meetings import importer
+from meetings.importer import ImportProblem
+
+
+def _date(value):
+    try:
+        return Date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Datumet ”{value}” ska skrivas ÅÅÅÅ-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Importerar befintliga minnesanteckningar (.md, .txt, .docx) till en grupp."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FIL")
+        parser.add_argument("--group", required=True, metavar="SLUG", help="gruppens kortnamn")
+        parser.add_argument(
+            "--create-group", metavar="NAMN", help="skapa gruppen med detta namn om den saknas"
+        )
+        parser.add_argument("--date", type=_date, help="mötesdatum när texten saknar datum")
+        parser.add_argument("--dry-run", action="store_true", help="visa bara vad som skulle skapas")
+        parser.add_argument("--status", choices=["approved", "published"], default="approved")
+        parser.add_argument(
+            "--new-people",
+            choices=importer.NEW_PEOPLE,
+            default="guests",
+            help="nya personer blir gäster (standard) eller tidigare medlemmar",
+        )
+        parser.add_argument(
+            "--create-tasks", action="store_true", help="skapa de föreslagna uppgifterna"
+        )
+
+    def handle(self, *args, **options):
+        group = self._group(options)
+        failed = [path for path in options["files"] if not self._import(path, group, options)]
+        if failed:
+            raise CommandError(
+                f"{len(failed)} av {len(options['files'])} filer kunde inte importeras: "
+                + ", ".join(Path(path).name for path in failed)
+            )
+
+    def _group(self, options):
+        group = Group.objects.filter(slug=options["group"]).first()
+        if group is not None:
+            return group
+        if not options["create_group"]:
+            raise CommandError(
+                f"Gruppen ”{options['group']}” finns inte. "
+                "Ange --create-group NAMN för att skapa den."
+            )
+        group = Group(name=options["create_group"], slug=options["group"])
+        if options["dry_run"]:
+            self.stdout.write(f"Gruppen ”{group.name}” skulle skapas.")
+        else:
+            group.save()
+            self.stdout.write(f"Gruppen ”{group.name}” är skapad.")
+        return group
+
+    def _import(self, path, group, options):
+        """Import one file; False when it failed (the message is already written)."""
+        name = Path(path).name
+        self.stdout.write(f"\n== {name}")
+        try:
+            data = Path(path).read_bytes()
+            members = list(group.memberships.values_list("person__first_name", flat=True)) if group.pk else []
+            preview = importer.parse(
+                importer.read_text(data, name), date=options["date"], member_names=members
+            )
+            if group.pk and group.meetings.filter(import_checksum=importer.checksum(data)).exists():
+                self.stdout.write(f"{name}: redan importerad – inget skapades.")
+                return True
+            people = importer.match_people(preview, group) if group.pk else {}
+            self.stdout.write(format_preview(preview, people, options["create_tasks"]))
+            if options["dry_run"]:
+                self.stdout.write("Torrkörning: inget sparades.")
+                return True
+            tasks = range(len(preview["tasks"])) if options["create_tasks"] else ()
+            meeting = importer.save(
+                preview, group, data, name, new_people=options["new_people"], tasks=tasks
+            )
+        except importer.AlreadyImported:
+            self.stdout.write(f"{name}: redan importerad – inget skapades.")
+            return True
+        except ImportProblem as problem:
+            self.stderr.write(f"{name}: {problem}")
+            return False
+        except OSError as error:
+            self.stderr.write(f"{name}: filen kunde inte läsas eller sparas ({error.strerror}).")
+            return False
+        except DatabaseError as error:
+            self.stderr.write(f"{name}: databasen vägrade spara mötet ({error}). Inget sparades.")
+            return False
+        self.stdout.write(self.style.SUCCESS(f"{name}: importerad som mötet {meeting.pk}."))
+        if options["status"] == "published":
+            self._publish(meeting)
+        return True
+
+    def _publish(self, meeting):
+        self.stdout.write(
+            "Publicering är inte tillgänglig ännu; mötet är importerat som justerat."
+        )
+
+
+def format_preview(preview, people, create_tasks):
+    """The preview as Swedish text, one fact a line."""
+    when = formats.date_format(timezone.localtime(importer.starts_at(preview)), "DATETIME_FORMAT")
+    lines = [f"Möte: {preview['title'] or '(utan rubrik)'}", f"Datum: {when}"]
+    if preview["location"]:
+        lines.append(f"Plats: {preview['location']}")
+
+    def who(name, affiliation=""):
+        known = "medlem" if people.get(name) else "ny"
+        return f"{name}" + (f", {affiliation}" if affiliation else "") + f" ({known})"
+
+    for present, label in ((True, "Närvarande"), (False, "Frånvarande")):
+        names = [
+            who(a["name"], a["affiliation"]) + (f" [{a['only_items']}]" if a["only_items"] else "")
+            for a in preview["attendees"]
+            if a["present"] == present
+        ]
+        lines.append(f"{label}: " + ("; ".join(names) or "–"))
+    lines.append(f"Vid pennan: {who(preview['note_taker']) if preview['note_taker'] else '–'}")
+    if preview["adjuster"]:
+        lines.append(f"Justerare: {who(preview['adjuster'])}")
+    lines.append(f"Punkter ({len(preview['items'])}):")
+    outcomes = {"decided": "beslut", "deferred": "bordlagd"}
+    for number, item in enumerate(preview["items"], start=1):
+        mark = outcomes.get(item["outcome"], "")
+        lines.append(f"  {number}. {item['heading']}" + (f" [{mark}]" if mark else ""))
+        if item["decision"]:
+            lines.append(f"     Beslut: {_short(item['decision'])}")
+    verb = "Uppgifter som skapas" if create_tasks else "Föreslagna uppgifter (skapas med --create-tasks)"
+    lines.append(f"{verb}:" + ("" if preview["tasks"] else " –"))
+    for task in preview["tasks"]:
+        lines.append(f"  - {task['title']} ({' och '.join(task['owners'])})")
+    if preview["next_meeting"]:
+        next_when = formats.date_format(
+            timezone.localtime(preview["next_meeting"]), "DATETIME_FORMAT"
+        )
+        lines.append(f"Nästa möte (planeras): {next_when}")
+    for unclear in preview["unclear"]:
+        lines.append(f"Inte tolkat: {unclear}")
+    return "\n".join(lines)
+
+
+def _short(text, length=100):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
