@@ -195,6 +195,44 @@ class StudyVisit(models.Model):
             p.person_id == membership.person_id and p.writes_report for p in participants
         )
 
+    # publishing: the open site (groupwork.privacy checks, groupwork.publishing calls these)
+    def publish_report(self, by=None):
+        """Put the report on the open site, never while the privacy check finds anything.
+
+        The public slug (first day and destination) is set once and never changed.
+        Publishing a published report again changes nothing.
+        Raises groupwork.privacy.NotPublishable.
+        """
+        from groupwork import privacy
+
+        if self.report_publish and self.report_published_at and not self.report_unpublished_at:
+            return
+        if not self.report.strip():
+            raise privacy.NotPublishable(_("Det finns ingen rapport att publicera."))
+        if privacy.unresolved(privacy.check_visit(self)):
+            raise privacy.NotPublishable(
+                _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
+            )
+        if not self.public_slug:
+            day = self.starts_on or timezone.localdate()
+            self.public_slug = privacy.unique_public_slug(
+                StudyVisit.objects.filter(group_id=self.group_id),
+                f"{day:%Y-%m-%d}-{self.destination}",
+            )
+        self.report_publish = True
+        self.report_published_at = self.report_published_at or timezone.now()
+        self.report_unpublished_at = None
+        self._history_user = by
+        self.save()
+
+    def unpublish_report(self, by=None):
+        """Take the report off the open site: its page answers 410 Gone at once."""
+        if not self.report_published_at or self.report_unpublished_at:
+            return
+        self.report_unpublished_at = timezone.now()
+        self._history_user = by
+        self.save()
+
 
 class ParticipantQuerySet(models.QuerySet):
     def upcoming_for(self, person, memberships):

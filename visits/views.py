@@ -2,7 +2,6 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -173,6 +172,12 @@ def add_guest(request, group_slug, pk):
     )
 
 
+def _forbidden(request, visit, problem):
+    return render(
+        request, "visits/forbidden.html", {"visit": visit, "problem": problem}, status=403
+    )
+
+
 def _participant_for(request, group_slug, pk, participant_pk, facilitator=False):
     membership, visit = _visit_for(request, group_slug, pk, facilitator=facilitator)
     participant = get_object_or_404(
@@ -223,11 +228,15 @@ def remove_participant(request, group_slug, pk, participant_pk):
 def answer(request, group_slug, pk, participant_pk):
     """Confirm or decline: a member for themself only, a facilitator for a guest."""
     membership, visit, participant = _participant_for(request, group_slug, pk, participant_pk)
-    if participant.is_guest:
-        if not membership.is_facilitator:
-            raise PermissionDenied
-    elif participant.person_id != membership.person_id:
-        raise PermissionDenied(_("Du kan bara svara för dig själv."))
+    if participant.is_guest and not membership.is_facilitator:
+        return _forbidden(request, visit, _("Det är samordnaren som svarar för gästerna."))
+    if not participant.is_guest and participant.person_id != membership.person_id:
+        return _forbidden(
+            request,
+            visit,
+            _("Du kan bara svara för dig själv. %(name)s svarar själv på sin inbjudan.")
+            % {"name": participant.name},
+        )
     choice = request.POST.get("status")
     if choice not in (Participant.Status.CONFIRMED, Participant.Status.DECLINED):
         messages.error(request, _("Välj om du kommer eller inte."))
@@ -255,11 +264,12 @@ def answer(request, group_slug, pk, participant_pk):
 # The report: the same rules as the minutes editor (autosave, conflicts, history).
 
 
-def _writer_for(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk)
+def _refuse_unless_writer(request, membership, visit):
     if not visit.can_write_report(membership, list(visit.participants.all())):
-        raise PermissionDenied(_("Bara samordnaren och de som skriver rapporten kan ändra den."))
-    return membership, visit
+        return _forbidden(
+            request, visit, _("Bara samordnaren och de som skriver rapporten kan ändra den.")
+        )
+    return None
 
 
 def _diff(old, new):
@@ -279,7 +289,9 @@ def _text_at(visit, version):
 
 @login_required
 def report(request, group_slug, pk):
-    membership, visit = _writer_for(request, group_slug, pk)
+    membership, visit = _visit_for(request, group_slug, pk)
+    if refused := _refuse_unless_writer(request, membership, visit):
+        return refused
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method != "POST":
         form = ReportForm(initial={"report": visit.report, "version": visit.report_version})
@@ -357,7 +369,9 @@ def _int(value):
 @require_POST
 @login_required
 def report_restore(request, group_slug, pk, history_id):
-    membership, visit = _writer_for(request, group_slug, pk)
+    membership, visit = _visit_for(request, group_slug, pk)
+    if refused := _refuse_unless_writer(request, membership, visit):
+        return refused
     record = get_object_or_404(visit.history.all(), history_id=history_id)
     visit.save_report(record.report, visit.report_version, by=request.user)
     messages.success(
