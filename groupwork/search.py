@@ -5,9 +5,15 @@ study visit, as plain text. On PostgreSQL a stored tsvector with the Swedish con
 GIN index make the search fast and ranked; on SQLite (the quick start) a plain substring match
 stands in for it.
 
-Internal notes of agenda items and the host contact of a visit are never indexed: one index
-serves both the staff site and the public site, and a public query must not be able to match
-text the public cannot read. Members find those texts on the meeting and visit pages.
+The staff rows hold what members read on the staff pages, with two exceptions that follow
+those pages: the internal notes of an agenda item (shown to facilitators only) are not indexed,
+and the minutes of a planned or draft meeting are found only by facilitators and the adjuster.
+The host contact of a visit is indexed: every member sees it on the visit page.
+
+Published minutes get rows of their own (is_public) built from groupwork.privacy's
+public_minutes(): exactly the text of the public page, internal passages cut and findings
+masked. The public search reads only those rows, so it can never match text the public
+cannot read.
 
 PostgreSQL's Swedish snowball stemmer does not bring every inflection together
 ("studiebesöket" stays whole; "föräldrarna" becomes "föräldr" but "förälder" "föräld"), so a
@@ -40,8 +46,10 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
+from groupwork import privacy
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
+from meetings.models import Meeting
 
 CONFIG = "swedish"
 MAX_QUERY = 200
@@ -60,10 +68,12 @@ class SearchEntry(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="search_entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # "meeting:<pk>", "item:<pk>", "task:<pk>" or "visit:<pk>": what the signals update.
+    # "meeting:<pk>", "item:<pk>", "task:<pk>", "visit:<pk>"; "public-meeting:<pk>" and
+    # "public-item:<meeting pk>:<number>" for the public rows.
     source = models.CharField(max_length=40, unique=True)
+    is_public = models.BooleanField(default=False)
     object_id = models.PositiveBigIntegerField()
-    # Set for the meeting and its items: the public search checks the meeting's publication.
+    # Set for the rows of a meeting and its items: who may read them depends on its status.
     meeting = models.ForeignKey(
         "meetings.Meeting",
         on_delete=models.CASCADE,
@@ -100,6 +110,9 @@ class SearchEntry(models.Model):
             return reverse("visits:detail", args=[slug, self.object_id])
         url = reverse("meetings:detail", args=[slug, self.meeting_id])
         return url if self.source.startswith("meeting:") else f"{url}#punkt-{self.object_id}"
+
+    def get_public_url(self):
+        return reverse("public:minutes", args=[self.group.slug, self.meeting.public_slug])
 
 
 # The index: one function per kind of source, called by groupwork.signals and the
@@ -152,6 +165,44 @@ def index_meeting(meeting):
     )
     # The items carry the meeting's date: keep it when the meeting moves.
     SearchEntry.objects.filter(meeting=meeting).exclude(date=when).update(date=when)
+    _index_public(meeting)
+
+
+def _index_public(meeting):
+    """The public rows of a meeting: rebuilt while it is published, gone otherwise."""
+    SearchEntry.objects.filter(meeting=meeting, is_public=True).delete()
+    if meeting.status != Meeting.Status.PUBLISHED or meeting.unpublished_at:
+        return
+    doc = privacy.public_minutes(meeting)
+    common = {
+        "group_id": meeting.group_id,
+        "is_public": True,
+        "object_id": meeting.pk,
+        "meeting": meeting,
+        "date": doc.starts_at.date(),
+    }
+    rows = [
+        SearchEntry(
+            source=f"public-meeting:{meeting.pk}",
+            kind=SearchEntry.Kind.MINUTES,
+            title=doc.title[:300],
+            body=_plain(doc.opening),
+            **common,
+        )
+    ]
+    for number, item in enumerate(doc.items, 1):
+        rows.append(
+            SearchEntry(
+                source=f"public-item:{meeting.pk}:{number}",
+                kind=SearchEntry.Kind.DECISION if item.decision.strip() else SearchEntry.Kind.MINUTES,
+                title=item.heading[:300],
+                decision=_plain(item.decision),
+                body=_plain(item.notes),
+                **common,
+            )
+        )
+    SearchEntry.objects.bulk_create(rows)
+    update_vectors(SearchEntry.objects.filter(meeting=meeting, is_public=True))
 
 
 def index_item(item):
@@ -167,6 +218,8 @@ def index_item(item):
         body=_plain(item.notes),
         date=timezone.localtime(meeting.starts_at).date(),
     )
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _index_public(meeting)
 
 
 def index_task(task):
@@ -184,8 +237,8 @@ def index_task(task):
 
 
 def index_visit(visit):
-    # contact_name and contact_role are left out on purpose (see the module docstring).
-    parts = [visit.purpose, visit.questions, visit.travel_details, visit.report]
+    contact = ", ".join(filter(None, [visit.contact_name, visit.contact_role]))
+    parts = [visit.purpose, visit.questions, visit.travel_details, contact, visit.report]
     _store(
         f"visit:{visit.pk}",
         group_id=visit.group_id,
@@ -200,6 +253,7 @@ def index_visit(visit):
 
 
 def forget(source):
+    # Deleting a meeting deletes its rows through the foreign key.
     SearchEntry.objects.filter(source=source).delete()
 
 
@@ -387,11 +441,18 @@ def _results(request, entries, form):
 @login_required
 def search(request):
     person = getattr(request.user, "person", None)
-    groups = []
+    memberships = []
     if person is not None:
-        groups = [m.group for m in person.memberships.active().select_related("group")]
-    # Only the person's own groups, whatever the filters say.
-    entries = SearchEntry.objects.filter(group__in=groups).select_related("group")
+        memberships = list(person.memberships.active().select_related("group"))
+    groups = [m.group for m in memberships]
+    # Only the person's own groups, whatever the filters say, and only what they may read.
+    entries = SearchEntry.objects.filter(group__in=groups, is_public=False).filter(
+        Q(meeting__isnull=True)
+        | Q(meeting__status__in=Meeting.READABLE)
+        | Q(group__in=[m.group for m in memberships if m.is_facilitator])
+        | Q(meeting__adjuster=person)
+    )
+    entries = entries.select_related("group")
     form = SearchForm(request.GET or None, groups=groups, years=_years(entries))
     if form.is_valid():
         entries = _filtered(entries, form.cleaned_data, {g.slug: g for g in groups})
@@ -406,10 +467,10 @@ def search(request):
 def published_entries():
     """Entries of published minutes of public groups: what the public search may find."""
     return SearchEntry.objects.filter(
+        is_public=True,
         group__is_public=True,
-        meeting__status="published",
+        meeting__status=Meeting.Status.PUBLISHED,
         meeting__unpublished_at__isnull=True,
-        kind__in=[SearchEntry.Kind.MINUTES, SearchEntry.Kind.DECISION],
     )
 
 

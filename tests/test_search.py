@@ -6,12 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groupwork.search import SearchEntry, _stem, published_entries, run_search
-from tests.factories import make_item, make_meeting, make_task, make_visit
+from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("groupwork:search")
 PUBLIC_SEARCH = reverse("public:search")
+
+
+def _minutes(group, **fields):
+    """Approved minutes: what every member of the group may read."""
+    return make_meeting(group, status="approved", **fields)
 
 
 def _titles(response):
@@ -37,15 +42,11 @@ def test_saving_an_item_puts_its_heading_notes_and_decision_in_the_index(group):
     assert entry.group == group
 
 
-def test_internal_notes_and_the_host_contact_are_never_indexed(group):
+def test_internal_notes_are_never_indexed(client, group, facilitator):
     item = make_item(make_meeting(group), notes="Öppet", internal_notes="Hemligt samtal med Kalle")
-    visit = make_visit(group, purpose="Lära oss", contact_name="Ingrid Svensson", contact_role="Chef")
-    texts = [
-        f"{e.title} {e.decision} {e.body}"
-        for e in SearchEntry.objects.filter(source__in=[f"item:{item.pk}", f"visit:{visit.pk}"])
-    ]
-    assert len(texts) == 2
-    assert not any("Hemligt" in t or "Ingrid" in t or "Chef" in t for t in texts)
+    entry = SearchEntry.objects.get(source=f"item:{item.pk}")
+    assert "Hemligt" not in f"{entry.title} {entry.decision} {entry.body}"
+    assert _titles(_search(client, facilitator, "Hemligt")) == []
 
 
 def test_an_edited_task_is_reindexed_and_a_deleted_one_leaves_the_index(group, member):
@@ -87,8 +88,8 @@ def test_light_stem_brings_swedish_inflections_together():
 
 
 def test_member_never_finds_another_groups_text(client, group, other_group, member, outsider):
-    make_item(make_meeting(group), heading="Osloresan", notes="Hemligt om Oslo")
-    make_item(make_meeting(other_group), heading="Oslo i nätverket", notes="Nätverket om Oslo")
+    make_item(_minutes(group), heading="Osloresan", notes="Hemligt om Oslo")
+    make_item(_minutes(other_group), heading="Oslo i nätverket", notes="Nätverket om Oslo")
     make_task(other_group, [outsider], title="Oslo-biljetter")
     make_visit(other_group, destination="Oslo")
     response = _search(client, member, "Oslo")
@@ -101,7 +102,7 @@ def test_member_never_finds_another_groups_text(client, group, other_group, memb
 
 
 def test_a_group_filter_naming_another_group_finds_nothing_of_it(client, group, other_group, member):
-    make_item(make_meeting(other_group), heading="Oslo i nätverket")
+    make_item(_minutes(other_group), heading="Oslo i nätverket")
     response = _search(client, member, "Oslo", grupp=other_group.slug)
     assert response.status_code == 200
     assert response.context["page"] is None
@@ -110,16 +111,16 @@ def test_a_group_filter_naming_another_group_finds_nothing_of_it(client, group, 
 
 
 def test_a_former_member_no_longer_finds_the_groups_text(client, group, member):
-    make_item(make_meeting(group), heading="Osloresan")
+    make_item(_minutes(group), heading="Osloresan")
     member.memberships.update(active_to=date.today() - timedelta(days=1))
     response = _search(client, member, "Osloresan")
     assert _titles(response) == []
 
 
 def test_filters_by_kind_and_year(client, group, member):
-    old = make_meeting(group, starts_at=timezone.now() - timedelta(days=800))
+    old = _minutes(group, starts_at=timezone.now() - timedelta(days=800))
     make_item(old, heading="Oslo förr", decision="Vi åker till Oslo")
-    make_item(make_meeting(group), heading="Oslo nu", notes="Om Oslo")
+    make_item(_minutes(group), heading="Oslo nu", notes="Om Oslo")
     make_task(group, [member], title="Boka Oslo")
     this_year = timezone.localdate().year
     old_year = timezone.localtime(old.starts_at).year
@@ -135,7 +136,7 @@ def test_filters_by_kind_and_year(client, group, member):
 
 
 def test_results_link_straight_to_the_item_in_its_meeting(client, group, member):
-    meeting = make_meeting(group)
+    meeting = make_meeting(group, status="approved")
     item = make_item(meeting, heading="Osloresan")
     response = _search(client, member, "Osloresan")
     assert f'href="{meeting.get_absolute_url()}#punkt-{item.pk}"' in response.content.decode()
@@ -151,7 +152,7 @@ def test_empty_query_asks_for_words(client, member):
 
 
 def test_very_long_query_is_cut_with_a_notice(client, group, member):
-    make_item(make_meeting(group), heading="Osloresan")
+    make_item(_minutes(group), heading="Osloresan")
     response = _search(client, member, "Osloresan " + "x" * 5000)
     assert response.status_code == 200
     assert len(response.context["query"]) == 200
@@ -163,14 +164,14 @@ def test_very_long_query_is_cut_with_a_notice(client, group, member):
     ['"Oslo', "Oslo & | ! ( ) :* <->", "-", '""', "or or or", "'; drop table x; --", "\\", "***"],
 )
 def test_queries_with_operators_and_quotes_give_an_answer(client, group, member, q):
-    make_item(make_meeting(group), heading="Osloresan", notes="Vi åker till Oslo")
+    make_item(_minutes(group), heading="Osloresan", notes="Vi åker till Oslo")
     response = _search(client, member, q)
     assert response.status_code == 200
     assert "träff" in response.content.decode() or "Skriv ett" in response.content.decode()
 
 
 def test_a_found_text_is_escaped_in_the_excerpt(client, group, member):
-    make_item(make_meeting(group), heading="Osloresan", notes="Oslo <script>alert(1)</script> & buss")
+    make_item(_minutes(group), heading="Osloresan", notes="Oslo <script>alert(1)</script> & buss")
     content = _search(client, member, "Oslo").content.decode()
     assert "<mark>Oslo</mark>" in content
     assert "<script>alert" not in content
@@ -178,8 +179,8 @@ def test_a_found_text_is_escaped_in_the_excerpt(client, group, member):
 
 
 def test_a_quoted_phrase_and_a_minus_word_are_honoured(client, group, member):
-    make_item(make_meeting(group), heading="Resan", notes="familjehem i Oslo")
-    make_item(make_meeting(group), heading="Bussen", notes="familjehem och buss i Oslo")
+    make_item(_minutes(group), heading="Resan", notes="familjehem i Oslo")
+    make_item(_minutes(group), heading="Bussen", notes="familjehem och buss i Oslo")
     assert _titles(_search(client, member, '"familjehem i Oslo"')) == ["Resan"]
     assert _titles(_search(client, member, "Oslo -buss")) == ["Resan"]
 
@@ -190,7 +191,7 @@ def test_a_quoted_phrase_and_a_minus_word_are_honoured(client, group, member):
 def test_search_page_makes_the_same_number_of_queries_for_one_and_many_results(
     client, group, member, django_assert_num_queries
 ):
-    meeting = make_meeting(group)
+    meeting = _minutes(group)
     make_item(meeting, heading="Oslo 1")
     client.force_login(member.user)
     with django_assert_num_queries(7):
@@ -217,14 +218,14 @@ def test_search_page_makes_the_same_number_of_queries_for_one_and_many_results(
     ],
 )
 def test_swedish_inflections_find_each_other(group, written, searched):
-    make_item(make_meeting(group), heading="Punkt", notes=written)
+    make_item(_minutes(group), heading="Punkt", notes=written)
     found = run_search(SearchEntry.objects.filter(group=group), searched)
     assert [e.body for e in found] == [written]
 
 
 @pytest.mark.postgres
 def test_a_decision_matching_twice_ranks_above_a_passing_mention(group):
-    meeting = make_meeting(group)
+    meeting = _minutes(group)
     make_item(meeting, heading="Övrigt", notes="Någon nämnde Oslo i förbigående.")
     make_item(
         meeting,
@@ -239,7 +240,7 @@ def test_a_decision_matching_twice_ranks_above_a_passing_mention(group):
 @pytest.mark.postgres
 def test_the_matching_passage_is_highlighted(client, group, member):
     make_item(
-        make_meeting(group),
+        _minutes(group),
         heading="Resan",
         notes="Vi pratade länge om vädret. Föräldrarna vill åka tåg & buss till Oslo.",
     )
@@ -249,7 +250,7 @@ def test_the_matching_passage_is_highlighted(client, group, member):
 
 @pytest.mark.postgres
 def test_the_stored_vector_is_filled_on_save(group):
-    item = make_item(make_meeting(group), heading="Osloresan")
+    item = make_item(_minutes(group), heading="Osloresan")
     assert SearchEntry.objects.get(source=f"item:{item.pk}").search_vector
 
 
@@ -266,8 +267,8 @@ def test_sqlite_fallback_excerpt_marks_the_match_and_escapes_first():
 def test_sqlite_fallback_filter_finds_inflections(group):
     from groupwork.search import _sqlite_filter
 
-    make_item(make_meeting(group), heading="Punkt", notes="Studiebesöket i Oslo.")
-    make_item(make_meeting(group), heading="Annan", notes="Om föräldrarna.")
+    make_item(_minutes(group), heading="Punkt", notes="Studiebesöket i Oslo.")
+    make_item(_minutes(group), heading="Annan", notes="Om föräldrarna.")
     entries = SearchEntry.objects.filter(group=group)
     assert [e.title for e in _sqlite_filter(entries, "studiebesök")] == ["Punkt"]
     assert [e.title for e in _sqlite_filter(entries, "föräldrar")] == ["Annan"]
@@ -277,56 +278,102 @@ def test_sqlite_fallback_filter_finds_inflections(group):
 # The public search
 
 
-def _publish(meeting):
-    meeting.status = "published"
-    meeting.published_at = timezone.now()
-    meeting.public_slug = f"mote-{meeting.pk}"
-    meeting.save()
+def _publish(meeting, facilitator):
+    meeting.approve(by=facilitator.user)
+    meeting.publish(by=facilitator.user)
 
 
-def test_public_search_finds_only_published_minutes_of_public_groups(client, group, other_group):
+def test_public_search_finds_only_published_minutes_of_public_groups(
+    client, group, other_group, facilitator
+):
     group.is_public = True
     group.save()
+    other_group.is_public = False
+    other_group.save()
     published = make_meeting(group)
-    make_item(published, heading="Publicerad Oslo", notes="Oslo", internal_notes="Internt Oslo")
-    _publish(published)
-    make_item(make_meeting(group, status="approved"), heading="Utkast Oslo")
+    make_item(
+        published,
+        heading="Publicerad Oslo",
+        notes="Oslo är fint. [intern]Hemlig Oslo-plan[/intern]",
+        internal_notes="Internt om Oslo",
+    )
+    _publish(published, facilitator)
+    make_item(make_meeting(group), heading="Utkast Oslo")
     unpublished = make_meeting(group)
     make_item(unpublished, heading="Avpublicerad Oslo")
-    _publish(unpublished)
-    unpublished.unpublished_at = timezone.now()
-    unpublished.save()
-    secret = make_meeting(other_group)
-    make_item(secret, heading="Stängd grupp Oslo")
-    _publish(secret)
+    _publish(unpublished, facilitator)
+    unpublished.unpublish(by=facilitator.user)
+    closed = make_meeting(other_group)
+    make_item(closed, heading="Stängd grupp Oslo")
+    _publish(closed, make_member(other_group, "Olle", role="facilitator"))
     make_task(group, title="Uppgift Oslo")
-    make_visit(group, destination="Oslo")
+    make_visit(group, destination="Oslo", contact_name="Ingrid")
 
     response = client.get(PUBLIC_SEARCH, {"q": "Oslo"})
     assert _titles(response) == ["Publicerad Oslo"]
     content = response.content.decode()
-    assert "Internt" not in content and "Utkast" not in content
-    assert set(published_entries()) == {
-        SearchEntry.objects.get(source=f"item:{published.items.get().pk}"),
-        SearchEntry.objects.get(source=f"meeting:{published.pk}"),
+    assert "Hemlig" not in content and "Internt" not in content and "Utkast" not in content
+    assert _titles(client.get(PUBLIC_SEARCH, {"q": "Hemlig"})) == []
+    assert _titles(client.get(PUBLIC_SEARCH, {"q": "Internt"})) == []
+    assert {e.source for e in published_entries()} == {
+        f"public-meeting:{published.pk}",
+        f"public-item:{published.pk}:1",
     }
+    assert f'href="/oppet/{group.slug}/{published.public_slug}/"' in content
+
+
+def test_unpublishing_removes_the_minutes_from_the_public_search(client, group, facilitator):
+    group.is_public = True
+    group.save()
+    meeting = make_meeting(group)
+    make_item(meeting, heading="Osloresan")
+    _publish(meeting, facilitator)
+    assert _titles(client.get(PUBLIC_SEARCH, {"q": "Osloresan"})) == ["Osloresan"]
+    meeting.unpublish(by=facilitator.user)
+    assert _titles(client.get(PUBLIC_SEARCH, {"q": "Osloresan"})) == []
+    assert not published_entries().exists()
 
 
 def test_public_search_page_makes_the_same_number_of_queries_for_one_and_many_results(
-    client, group, django_assert_num_queries
+    client, group, facilitator, django_assert_num_queries
 ):
     group.is_public = True
     group.save()
     meeting = make_meeting(group)
     make_item(meeting, heading="Oslo 1")
-    _publish(meeting)
+    _publish(meeting, facilitator)
     with django_assert_num_queries(4):
         client.get(PUBLIC_SEARCH, {"q": "Oslo"})
+    other = make_meeting(group, starts_at=timezone.now() - timedelta(days=30))
     for number in range(2, 30):
-        make_item(meeting, heading=f"Oslo {number}")
+        make_item(other, heading=f"Oslo {number}")
+    _publish(other, facilitator)
     with django_assert_num_queries(4):
         response = client.get(PUBLIC_SEARCH, {"q": "Oslo"})
     assert len(response.context["page"]) == 20
+
+
+# What a member may read
+
+
+def test_a_member_does_not_find_draft_minutes_but_the_facilitator_does(
+    client, group, facilitator, member
+):
+    make_item(make_meeting(group, status="draft"), heading="Osloresan", notes="Utkast om Oslo")
+    assert _titles(_search(client, member, "Oslo")) == []
+    assert _titles(_search(client, facilitator, "Oslo")) == ["Osloresan"]
+
+
+def test_the_adjuster_finds_the_draft_they_must_approve(client, group, member):
+    make_item(make_meeting(group, status="draft", adjuster=member), heading="Osloresan")
+    assert _titles(_search(client, member, "Osloresan")) == ["Osloresan"]
+
+
+def test_a_member_finds_approved_minutes_and_the_visit_contact(client, group, member):
+    make_item(make_meeting(group, status="approved"), heading="Osloresan")
+    make_visit(group, destination="Bergen", contact_name="Ingrid", contact_role="enhetschef")
+    assert _titles(_search(client, member, "Osloresan")) == ["Osloresan"]
+    assert _titles(_search(client, member, "enhetschef")) == ["Bergen"]
 
 
 def test_search_box_is_in_the_menu_of_a_logged_in_person(client, member):
@@ -340,7 +387,7 @@ def test_member_of_two_groups_can_pick_one(client, group, other_group, member):
     from groupwork.models import Membership
 
     Membership.objects.create(group=other_group, person=member)
-    make_item(make_meeting(group), heading="Oslo här")
-    make_item(make_meeting(other_group), heading="Oslo där")
+    make_item(_minutes(group), heading="Oslo här")
+    make_item(_minutes(other_group), heading="Oslo där")
     assert sorted(_titles(_search(client, member, "Oslo"))) == ["Oslo där", "Oslo här"]
     assert _titles(_search(client, member, "Oslo", grupp=other_group.slug)) == ["Oslo där"]
