@@ -30,6 +30,11 @@ def home(request):
         # meetings: start page
         # actions: start page
         # visits: start page
+        from visits.models import Participant
+
+        context["visit_participations"] = list(
+            Participant.objects.upcoming_for(person, context["memberships"])
+        )
     return render(request, "groupwork/home.html", context)
 
 

@@ -8,18 +8,25 @@ the group's facilitator. An outsider gets 404 (a group's existence does not leak
 a member without the right role gets 403; anonymous is sent to the login page.
 """
 
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from groupwork.models import Invitation, Membership
+from tests.factories import make_item, make_meeting, make_visit
+from visits.models import Participant
 
 OUR_APPS = ("groupwork.", "meetings.", "actions.", "visits.")
 VISITORS = ("anonymous", "outsider", "member", "facilitator")
 
 LOGIN = 302  # anonymous: redirect to the login page
 OK = 200
+
+
+def _visit(w, **more):
+    return {"group_slug": w.group.slug, "pk": w.visit.pk, **more}
 
 
 def everyone(status):
@@ -57,6 +64,42 @@ MATRIX = {
     # meetings
     # actions
     # visits
+    "visits:list": ("get", lambda w: {"group_slug": w.group.slug}, staff(OK)),
+    "visits:create": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
+    "visits:detail": ("get", lambda w: _visit(w), staff(OK)),
+    "visits:edit": ("get", lambda w: _visit(w), staff(403, OK)),
+    "visits:move": ("post", lambda w: _visit(w), staff(403, 302)),
+    "visits:invite_members": ("get", lambda w: _visit(w), staff(403, OK)),
+    "visits:add_guest": ("get", lambda w: _visit(w), staff(403, OK)),
+    "visits:edit_participant": (
+        "get",
+        lambda w: _visit(w, participant_pk=w.member_participant.pk),
+        staff(403, OK),
+    ),
+    "visits:remove_participant": (
+        "post",
+        lambda w: _visit(w, participant_pk=w.member_participant.pk),
+        staff(403, 302),
+    ),
+    # Only Barbro answers for Barbro: her facilitator gets 403 too.
+    "visits:answer": (
+        "post",
+        lambda w: _visit(w, participant_pk=w.member_participant.pk),
+        staff(302, 403),
+    ),
+    "visits:report": ("get", lambda w: _visit(w), staff(403, OK)),
+    "visits:report_history": ("get", lambda w: _visit(w), staff(OK)),
+    "visits:report_restore": (
+        "post",
+        lambda w: _visit(w, history_id=w.visit_history_id),
+        staff(403, 302),
+    ),
+    "visits:report_publish": ("post", lambda w: _visit(w), staff(403, 302)),
+    "visits:link_item": (
+        "post",
+        lambda w: {"group_slug": w.group.slug, "item_pk": w.visit_item.pk},
+        staff(403, 302),
+    ),
     # public
 }
 
@@ -69,6 +112,10 @@ def world(group, facilitator, member, outsider):
     # meetings: objects
     # actions: objects
     # visits: objects
+    w.visit = make_visit(group, status="booked", starts_on=date.today() + timedelta(days=30))
+    w.visit_history_id = w.visit.history.latest().history_id
+    w.member_participant = Participant.objects.create(visit=w.visit, person=member)
+    w.visit_item = make_item(make_meeting(group), heading="Osloresan")
     return w
 
 

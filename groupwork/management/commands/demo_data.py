@@ -62,6 +62,9 @@ class Command(BaseCommand):
         # Each app adds its part of the demo below, so that make run shows every feature.
         # meetings: demo
         # visits: demo
+        from visits import demo as visits_demo
+
+        visits_demo.load(group, people)
         # actions: demo
         # import: demo
         return group, people
