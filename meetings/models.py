@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,18 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
 
+    def readable(self):
+        """Minutes that every member of the group may read."""
+        return self.filter(status__in=Meeting.READABLE)
+
+
+class LockedError(Exception):
+    """The minutes are approved, published or cancelled: they cannot be edited now."""
+
+
+class StatusError(Exception):
+    """A status change that does not fit the meeting's current status."""
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -27,6 +39,16 @@ class Meeting(models.Model):
         APPROVED = "approved", _("justerat")
         PUBLISHED = "published", _("publicerat")
         CANCELLED = "cancelled", _("inställt")
+
+    # Only planned meetings and drafts can be edited; approved and published minutes
+    # are locked until a correction reopens them.
+    EDITABLE = (Status.PLANNED, Status.DRAFT)
+    READABLE = (Status.APPROVED, Status.PUBLISHED)
+    # The fields the editor saves; status, version and publishing are changed by methods only.
+    EDIT_FIELDS = (
+        "title", "starts_at", "ends_at", "location", "location_is_private",
+        "opening", "note_taker", "adjuster",
+    )
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("rubrik"), max_length=200, blank=True)
@@ -112,6 +134,148 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.group.slug, self.pk])
 
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def is_readable_by_members(self):
+        return self.status in self.READABLE
+
+    def can_be_read_by(self, membership):
+        """Drafts are for facilitators and the named adjuster (who must read them to approve)."""
+        return (
+            self.is_readable_by_members
+            or membership.is_facilitator
+            or (self.adjuster_id is not None and self.adjuster_id == membership.person_id)
+        )
+
+    def can_be_approved_by(self, membership):
+        return membership.is_facilitator or (
+            self.adjuster_id is not None and self.adjuster_id == membership.person_id
+        )
+
+    def save_edit(self, version, changes, by=None, reason=None):
+        """Save the editor's changes if nobody has saved since `version` was loaded.
+
+        The conditional UPDATE claims the next version atomically (and holds the row lock
+        until the transaction ends), so of two editors who loaded the same version exactly
+        one wins; the other gets False and keeps their text. Then a normal save() writes
+        the fields, so that simple-history records who changed what.
+        """
+        with transaction.atomic():
+            claimed = Meeting.objects.filter(
+                pk=self.pk, version=version, status__in=self.EDITABLE
+            ).update(version=F("version") + 1)
+            if not claimed:
+                self.refresh_from_db()
+                if not self.is_editable:
+                    raise LockedError
+                return False
+            self.refresh_from_db()
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self._change_reason = reason
+            self.save()
+        return True
+
+    def _change_status(self, status, allowed_from, by, reason, **fields):
+        """Move to `status` only from one of `allowed_from`, recorded in the history."""
+        with transaction.atomic():
+            changed = Meeting.objects.filter(pk=self.pk, status__in=allowed_from).update(
+                status=status, version=F("version") + 1, **fields
+            )
+            if not changed:
+                self.refresh_from_db()
+                raise StatusError(self.status)
+            self.refresh_from_db()
+            self._change_reason = str(reason)[:100]
+            self._history_user = by
+            self.save()
+
+    def start_writing(self, by=None):
+        """Planned → draft: the minutes are being written."""
+        self._change_status(
+            self.Status.DRAFT, [self.Status.PLANNED], by, _("Anteckningarna började skrivas")
+        )
+
+    def approve(self, by):
+        """Draft → approved (justerat): the minutes are locked against edits."""
+        self._change_status(
+            self.Status.APPROVED,
+            [self.Status.DRAFT],
+            by,
+            _("Justerat"),
+            approved_at=timezone.now(),
+            approved_by=by,
+        )
+
+    def reopen(self, by, reason):
+        """Approved → draft for a correction; the reason stays visible in the history."""
+        self._change_status(
+            self.Status.DRAFT,
+            [self.Status.APPROVED],
+            by,
+            _("Öppnat för rättelse: %(reason)s") % {"reason": reason},
+            approved_at=None,
+            approved_by=None,
+        )
+
+    def cancel(self, by):
+        self._change_status(
+            self.Status.CANCELLED, self.EDITABLE, by, _("Mötet ställdes in")
+        )
+
+    def status_changes(self):
+        """The recorded status changes (approve, reopen, cancel ...), newest first."""
+        return self.history.filter(history_change_reason__isnull=False).exclude(
+            history_change_reason=""
+        ).select_related("history_user__person")
+
+    # publishing: the open site (groupwork.privacy checks, groupwork.publishing calls these)
+    def publish(self, by=None):
+        """Approved → published on the open site, never while the privacy check finds anything.
+
+        The public slug (the date, "-2" for a second meeting that day) is set at the first
+        publication and never changed. Publishing published minutes again changes nothing.
+        Raises groupwork.privacy.NotPublishable.
+        """
+        from groupwork import privacy
+
+        if self.status == self.Status.PUBLISHED:
+            return
+        if self.status != self.Status.APPROVED:
+            raise privacy.NotPublishable(_("Bara justerade anteckningar kan publiceras."))
+        if privacy.unresolved(privacy.check_meeting(self)):
+            raise privacy.NotPublishable(
+                _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
+            )
+        slug = self.public_slug or privacy.unique_public_slug(
+            Meeting.objects.filter(group_id=self.group_id),
+            f"{timezone.localtime(self.starts_at):%Y-%m-%d}",
+        )
+        self._change_status(
+            self.Status.PUBLISHED,
+            [self.Status.APPROVED],
+            by,
+            _("Publicerat"),
+            public_slug=slug,
+            published_at=self.published_at or timezone.now(),
+            unpublished_at=None,
+        )
+
+    def unpublish(self, by=None):
+        """Published → approved: the public page answers 410 Gone at once."""
+        if self.status != self.Status.PUBLISHED:
+            return
+        self._change_status(
+            self.Status.APPROVED,
+            [self.Status.PUBLISHED],
+            by,
+            _("Avpublicerat"),
+            unpublished_at=timezone.now(),
+        )
+
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -151,6 +315,14 @@ class Attendance(models.Model):
         return self.person.first_name if self.person_id else self.guest_name
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def deferred_open(self, group):
+        """Items deferred at a meeting and not yet put on a later agenda."""
+        return self.filter(
+            meeting__group=group, outcome=AgendaItem.Outcome.DEFERRED, carried_over__isnull=True
+        ).exclude(meeting__status=Meeting.Status.CANCELLED)
+
+
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
         INFORMATION = "information", _("information")
@@ -178,8 +350,15 @@ class AgendaItem(models.Model):
     visits = models.ManyToManyField(
         "visits.StudyVisit", blank=True, related_name="agenda_items", verbose_name=_("studiebesök")
     )
+    # Each item has its own version so that two people writing under different items
+    # never conflict; only two saves of the same item can. The meeting's version covers
+    # the meeting's own fields (time, place, opening, note taker, adjuster).
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
+
+    EDIT_FIELDS = ("heading", "notes", "decision", "internal_notes", "outcome")
 
     class Meta:
         ordering = ["position", "id"]
@@ -191,6 +370,26 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#punkt-{self.pk}"
+
+    def save_edit(self, version, changes, by=None, reason=None):
+        """Same rule as Meeting.save_edit, per item (see the comment on `version`)."""
+        with transaction.atomic():
+            claimed = AgendaItem.objects.filter(
+                pk=self.pk, version=version, meeting__status__in=Meeting.EDITABLE
+            ).update(version=F("version") + 1)
+            if not claimed:
+                self.refresh_from_db()
+                if not Meeting.objects.filter(
+                    pk=self.meeting_id, status__in=Meeting.EDITABLE
+                ).exists():
+                    raise LockedError
+                return False
+            self.refresh_from_db()
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self._change_reason = reason
+            self.save()
+        return True
 
 
 class Attachment(models.Model):
@@ -223,3 +422,13 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        # Served by a view that checks membership, never from MEDIA_URL.
+        return reverse(
+            "meetings:attachment", args=[self.meeting.group.slug, self.meeting_id, self.pk]
+        )
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")

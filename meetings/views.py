@@ -1,1 +1,679 @@
-from django.shortcuts import render  # noqa: F401
+import difflib
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.models import ActionItem
+from groupwork.access import membership_for
+from groupwork.markdown import render_markdown
+from groupwork.models import Group, Person
+from groupwork.views import is_htmx
+from meetings.forms import (
+    AgendaItemForm,
+    AttachmentForm,
+    GuestForm,
+    MeetingEditForm,
+    NewItemForm,
+    PlanMeetingForm,
+    ReopenForm,
+)
+from meetings.models import AgendaItem, Attendance, LockedError, Meeting, StatusError
+
+PAGE_SIZE = 20
+
+
+def _meeting_for(request, group_slug, pk, facilitator=False):
+    """The membership and the meeting of that group; another group's meeting id gives 404."""
+    membership = membership_for(request, group_slug, facilitator=facilitator)
+    meeting = get_object_or_404(
+        membership.group.meetings.select_related("note_taker", "adjuster", "approved_by__person"),
+        pk=pk,
+    )
+    meeting.group = membership.group
+    return membership, meeting
+
+
+def _members(group):
+    """The group's active members as Person objects, for ticking attendance and choosing."""
+    return [
+        m.person
+        for m in group.memberships.active()
+        .select_related("person")
+        .order_by("person__first_name", "person__known_as")
+    ]
+
+
+def _follow_up(meeting):
+    return list(ActionItem.objects.follow_up_for(meeting).prefetch_related("owners"))
+
+
+@login_required
+def meeting_list(request, group_slug):
+    membership = membership_for(request, group_slug)
+    group = membership.group
+    upcoming = list(group.meetings.upcoming().order_by("starts_at")[:PAGE_SIZE])
+    past = Paginator(group.meetings.past().order_by("-starts_at"), PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {"group": group, "membership": membership, "upcoming": upcoming, "past": past},
+    )
+
+
+@login_required
+def plan(request, group_slug):
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    initial = {}
+    previous = None
+    if request.GET.get("fran"):
+        previous = group.meetings.filter(pk=request.GET["fran"]).first()
+    if previous is not None:
+        # "Vi ses igen": same place and time of day, two weeks later by default.
+        starts_at = timezone.localtime(previous.starts_at) + timezone.timedelta(weeks=2)
+        initial = {
+            "starts_at": starts_at,
+            "location": previous.location,
+            "location_is_private": previous.location_is_private,
+        }
+    form = PlanMeetingForm(request.POST or None, group=group, initial=initial)
+    if not request.POST:
+        form.initial["deferred"] = list(form.fields["deferred"].queryset.values_list("pk", flat=True))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the group so that a double submit creates one meeting, not two.
+            Group.objects.select_for_update().filter(pk=group.pk).first()
+            same = group.meetings.filter(
+                starts_at=form.cleaned_data["starts_at"], status__in=Meeting.EDITABLE
+            ).first()
+            if same is not None:
+                messages.info(request, _("Mötet fanns redan; här är det."))
+                return redirect("meetings:edit", group.slug, same.pk)
+            meeting = form.save(commit=False)
+            meeting.group = group
+            meeting.status = Meeting.Status.PLANNED
+            meeting.save()
+            position = 0
+            for position, old in enumerate(form.cleaned_data["deferred"], start=1):
+                AgendaItem.objects.create(
+                    meeting=meeting, position=position, heading=old.heading, deferred_from=old
+                )
+            for position, heading in enumerate(form.agenda_headings(), start=position + 1):
+                AgendaItem.objects.create(meeting=meeting, position=position, heading=heading)
+        messages.success(request, _("Mötet är planerat."))
+        return redirect("meetings:edit", group.slug, meeting.pk)
+    return render(
+        request, "meetings/plan.html", {"group": group, "form": form, "previous": previous}
+    )
+
+
+def _items(meeting, editor=False):
+    items = meeting.items.all()
+    if editor:
+        items = items.prefetch_related(
+            "action_items__owners", "visits", "attachments", "deferred_from__meeting"
+        )
+    else:
+        items = items.prefetch_related("attachments")
+    return list(items)
+
+
+@login_required
+def detail(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk)
+    readable = meeting.can_be_read_by(membership)
+    context = {
+        "group": meeting.group,
+        "membership": membership,
+        "meeting": meeting,
+        "readable": readable,
+        # Without the right to read the draft, the agenda headings only.
+        "items": _items(meeting) if readable else list(meeting.items.all()),
+    }
+    if readable:
+        attendances = list(meeting.attendances.select_related("person"))
+        context.update(
+            present=[a for a in attendances if a.present],
+            absent=[a for a in attendances if not a.present],
+            meeting_attachments=list(meeting.attachments.filter(item__isnull=True)),
+            follow_up=_follow_up(meeting),
+            status_changes=list(meeting.status_changes()),
+            can_approve=meeting.status == Meeting.Status.DRAFT
+            and meeting.can_be_approved_by(membership),
+        )
+    return render(request, "meetings/detail.html", context)
+
+
+def _editor_context(meeting, membership, item_forms=None):
+    group = meeting.group
+    members = _members(group)
+    people = Person.objects.filter(pk__in=[p.pk for p in members])
+    items = _items(meeting, editor=True)
+    item_forms = item_forms or {}
+    for item in items:
+        item.form = item_forms.get(item.pk) or AgendaItemForm(
+            instance=item, initial={"version": item.version}, prefix=f"punkt-{item.pk}"
+        )
+    attendances = list(meeting.attendances.select_related("person"))
+    return {
+        "group": group,
+        "membership": membership,
+        "meeting": meeting,
+        "form": MeetingEditForm(
+            instance=meeting, initial={"version": meeting.version}, people=people
+        ),
+        "items": items,
+        "members": members,
+        "group_visits": list(group.study_visits.active()),
+        "follow_up": _follow_up(meeting),
+        "attendance_rows": _attendance_rows(members, attendances),
+        "guests": [a for a in attendances if a.person_id is None],
+        "new_item_form": NewItemForm(),
+        "guest_form": GuestForm(),
+        "attachment_form": AttachmentForm(meeting=meeting),
+        "meeting_attachments": list(meeting.attachments.filter(item__isnull=True)),
+    }
+
+
+@login_required
+def edit(request, group_slug, pk):
+    """The minutes editor (GET); POST saves the meeting's own fields (autosave or Save)."""
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if request.method == "POST":
+        people = Person.objects.filter(pk__in=[p.pk for p in _members(meeting.group)])
+        form = MeetingEditForm(request.POST, instance=meeting, people=people)
+        return _save(request, form, meeting, meeting, reverse("meetings:edit", args=[group_slug, pk]))
+    if not meeting.is_editable:
+        messages.info(request, _("Anteckningarna är låsta. Öppna dem för rättelse för att ändra."))
+        return redirect(meeting)
+    return render(request, "meetings/edit.html", _editor_context(meeting, membership))
+
+
+@require_POST
+@login_required
+def save_item(request, group_slug, pk, item_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    item = meeting.items.filter(pk=item_pk).first()
+    url = reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item_pk}"
+    if item is None:
+        yours = _yours(request.POST, AgendaItem, prefix=f"punkt-{item_pk}")
+        return _conflict(request, meeting, None, None, yours, url, removed=True)
+    form = AgendaItemForm(request.POST, instance=item, prefix=f"punkt-{item.pk}")
+    return _save(request, form, item, meeting, url)
+
+
+def _yours(data, model, prefix=""):
+    """What the user sent, by field label, so that a refused save gives the text back."""
+    key = (prefix + "-") if prefix else ""
+    return [
+        (model._meta.get_field(name).verbose_name, data.get(key + name, ""))
+        for name in model.EDIT_FIELDS
+        if data.get(key + name)
+    ]
+
+
+def _save(request, form, obj, meeting, url):
+    """The save behind autosave (JSON) and the plain Save button (redirect or a page)."""
+    autosave = request.headers.get("X-Autosave") == "1"
+    if not form.is_valid():
+        if autosave:
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        return render(
+            request,
+            "meetings/save_problem.html",
+            {"group": meeting.group, "meeting": meeting, "form": form, "action": request.path},
+            status=400,
+        )
+    base_version = form.cleaned_data["version"]
+    changes = {name: form.cleaned_data[name] for name in obj.EDIT_FIELDS}
+    try:
+        saved = obj.save_edit(base_version, changes)
+    except LockedError:
+        saved, locked = False, True
+    else:
+        locked = False
+    if not saved:
+        yours = [(form.fields[name].label, form.data.get(form.add_prefix(name), "")) for name in obj.EDIT_FIELDS]
+        return _conflict(request, meeting, obj, base_version, yours, url, locked=locked, form=form)
+    if autosave:
+        preview = {}
+        if isinstance(obj, AgendaItem):
+            preview = {
+                "notes": render_markdown(obj.notes),
+                "decision": render_markdown(obj.decision),
+            }
+        else:
+            preview = {"opening": render_markdown(obj.opening)}
+        return JsonResponse(
+            {
+                "version": obj.version,
+                "saved_at": date_format(timezone.localtime(), "TIME_FORMAT"),
+                "preview": preview,
+            }
+        )
+    messages.success(request, _("Sparat."))
+    return redirect(url)
+
+
+def _conflict(request, meeting, obj, base_version, yours, url, locked=False, removed=False, form=None):
+    """409: the text was not saved; show what changed and give the user's own text back."""
+    context = {
+        "group": meeting.group,
+        "meeting": meeting,
+        "obj": obj,
+        "locked": locked or not meeting.is_editable,
+        "removed": removed,
+        "yours": [(label, value) for label, value in yours if value not in ("", None)],
+        "changes": [],
+        "latest": None,
+    }
+    if obj is not None and not locked:
+        latest = obj.history.select_related("history_user__person").first()
+        base = obj.history.filter(version=base_version).first()
+        context["latest"] = latest
+        if base is not None and latest is not None:
+            context["changes"] = _changes(base, latest)
+    html = render_to_string("meetings/_conflict.html", context, request=request)
+    current = obj.version if obj is not None else None
+    if request.headers.get("X-Autosave") == "1":
+        return JsonResponse({"conflict": True, "version": current, "html": html}, status=409)
+    if form is not None and not context["locked"]:
+        # The form again with the user's text and the current version: merge, then Save.
+        data = form.data.copy()
+        data[form.add_prefix("version")] = current
+        form = type(form)(data, instance=obj, prefix=form.prefix, **_form_kwargs(form))
+        form.is_valid()
+    else:
+        form = None
+    return render(
+        request,
+        "meetings/save_problem.html",
+        {"group": meeting.group, "meeting": meeting, "form": form, "conflict_html": html,
+         "action": request.path, "back": url},
+        status=409,
+    )
+
+
+def _form_kwargs(form):
+    if isinstance(form, MeetingEditForm):
+        return {"people": form.fields["note_taker"].queryset}
+    return {}
+
+
+_WORDS = re.compile(r"(\s+)")
+
+
+def _text_diff(old, new):
+    """Word-level differences as (kind, text) pieces: "same", "del" or "ins"."""
+    old_words, new_words = _WORDS.split(old or ""), _WORDS.split(new or "")
+    pieces = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(("same", "".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            pieces.append(("del", "".join(old_words[a1:a2])))
+        if b2 > b1:
+            pieces.append(("ins", "".join(new_words[b1:b2])))
+    return pieces
+
+
+def _display(record, field):
+    value = getattr(record, field.attname)
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        return str(Person.objects.filter(pk=value).first() or "")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "tzinfo"):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return _("ja") if value else _("nej")
+    return str(value)
+
+
+def _changes(old, new):
+    """Readable differences between two history records of the same object."""
+    model = new.instance_type
+    changes = []
+    for name in model.EDIT_FIELDS:
+        field = model._meta.get_field(name)
+        before, after = _display(old, field), _display(new, field)
+        if before != after:
+            changes.append({"label": field.verbose_name, "pieces": _text_diff(before, after)})
+    return changes
+
+
+@require_POST
+@login_required
+def add_item(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    form = NewItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["heading"][0])
+        return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#ny-punkt")
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = form.save(commit=False)
+    item.meeting = meeting
+    item.position = last + 1
+    item.save()
+    messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item.pk}")
+
+
+@login_required
+def delete_item(request, group_slug, pk, item_pk):
+    """Asks first (GET), deletes on POST; the item stays in the history."""
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    if request.method == "POST":
+        heading = item.heading
+        item.delete()
+        messages.success(request, _("Punkten ”%(heading)s” är borttagen.") % {"heading": heading})
+        return redirect("meetings:edit", group_slug, pk)
+    return render(
+        request, "meetings/delete_item.html", {"group": meeting.group, "meeting": meeting, "item": item}
+    )
+
+
+@require_POST
+@login_required
+def move_item(request, group_slug, pk, item_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    with transaction.atomic():
+        items = list(meeting.items.select_for_update().order_by("position", "id"))
+        index = next((i for i, it in enumerate(items) if it.pk == item_pk), None)
+        if index is None:
+            raise Http404
+        other = index - 1 if request.POST.get("direction") == "up" else index + 1
+        if 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+            # Positions are renumbered as a whole so that gaps and ties never confuse the order.
+            for position, it in enumerate(items, start=1):
+                if it.position != position:
+                    AgendaItem.objects.filter(pk=it.pk).update(position=position)
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item_pk}")
+
+
+def _attendance_rows(members, attendances):
+    by_person = {a.person_id: a for a in attendances if a.person_id}
+    return [(person, by_person.get(person.pk)) for person in members]
+
+
+@require_POST
+@login_required
+def attendance(request, group_slug, pk):
+    """Ticks of present/absent. Only rows the user changed are written (the form carries the
+    state it was loaded with), so two people ticking different names do not undo each other."""
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    members = _members(meeting.group)
+    existing = {a.person_id: a for a in meeting.attendances.filter(person__isnull=False)}
+    for person in members:
+        present = f"present-{person.pk}" in request.POST
+        was_present = request.POST.get(f"was-{person.pk}") == "1"
+        only = request.POST.get(f"only-{person.pk}", "").strip()[:60]
+        was_only = request.POST.get(f"was-only-{person.pk}", "")
+        row = existing.get(person.pk)
+        if row is not None and present == was_present and only == was_only:
+            continue
+        if row is None and not present and not only and f"was-{person.pk}" not in request.POST:
+            continue
+        if row is None:
+            Attendance.objects.create(meeting=meeting, person=person, present=present, only_items=only)
+        else:
+            row.present, row.only_items = present, only
+            row.save()
+    if is_htmx(request):
+        context = _editor_context(meeting, membership)
+        return render(request, "meetings/_attendance.html", context)
+    messages.success(request, _("Närvaron är sparad."))
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+
+
+@require_POST
+@login_required
+def add_guest(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        guest = form.save(commit=False)
+        guest.meeting = meeting
+        guest.save()
+        messages.success(request, _("%(name)s är tillagd som gäst.") % {"name": guest.guest_name})
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+
+
+@require_POST
+@login_required
+def remove_guest(request, group_slug, pk, attendance_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    guest = get_object_or_404(meeting.attendances, pk=attendance_pk, person__isnull=True)
+    if meeting.is_editable:
+        guest.delete()
+        messages.success(request, _("%(name)s är borttagen.") % {"name": guest.guest_name})
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+
+
+@require_POST
+@login_required
+def upload(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    form = AttachmentForm(request.POST, request.FILES, meeting=meeting)
+    if form.is_valid():
+        attachment = form.save(commit=False)
+        attachment.meeting = meeting
+        attachment.uploaded_by = request.user
+        attachment.save()
+        messages.success(request, _("%(name)s är bifogad.") % {"name": attachment.name})
+        anchor = f"#punkt-{attachment.item_id}" if attachment.item_id else "#bilagor"
+        return redirect(reverse("meetings:edit", args=[group_slug, pk]) + anchor)
+    context = _editor_context(meeting, membership)
+    context["attachment_form"] = form
+    return render(request, "meetings/edit.html", context, status=400)
+
+
+@login_required
+def attachment(request, group_slug, pk, attachment_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk)
+    if not meeting.can_be_read_by(membership):
+        raise PermissionDenied
+    attachment = get_object_or_404(meeting.attachments, pk=attachment_pk)
+    inline = attachment.content_type == "application/pdf" or attachment.is_image
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+@login_required
+def delete_attachment(request, group_slug, pk, attachment_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    attachment = get_object_or_404(meeting.attachments, pk=attachment_pk)
+    if not meeting.is_editable:
+        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+        return redirect(meeting)
+    attachment.file.delete(save=False)
+    attachment.delete()
+    messages.success(request, _("%(name)s är borttagen.") % {"name": attachment.name})
+    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#bilagor")
+
+
+@require_POST
+@login_required
+def start_writing(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    try:
+        meeting.start_writing(by=request.user)
+    except StatusError:
+        pass  # a double submit: the minutes are already being written
+    return redirect("meetings:edit", group_slug, pk)
+
+
+@require_POST
+@login_required
+def approve(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk)
+    if not meeting.can_be_approved_by(membership):
+        raise PermissionDenied
+    try:
+        meeting.approve(by=request.user)
+    except StatusError:
+        if meeting.status in Meeting.READABLE:
+            messages.info(request, _("Anteckningarna är redan justerade."))
+        else:
+            messages.error(request, _("Bara ett utkast kan justeras."))
+    else:
+        messages.success(request, _("Anteckningarna är justerade och låsta."))
+    return redirect(meeting)
+
+
+@login_required
+def reopen(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    form = ReopenForm(request.POST or None)
+    if meeting.status != Meeting.Status.APPROVED:
+        if meeting.status == Meeting.Status.PUBLISHED:
+            messages.error(request, _("Avpublicera anteckningarna först, sedan kan de rättas."))
+        elif meeting.is_editable:
+            messages.info(request, _("Anteckningarna är redan öppna."))
+        return redirect(meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting.reopen(by=request.user, reason=form.cleaned_data["reason"])
+        except StatusError:
+            messages.info(request, _("Anteckningarna är redan öppna."))
+            return redirect(meeting)
+        messages.success(request, _("Anteckningarna är öppna för rättelse."))
+        return redirect("meetings:edit", group_slug, pk)
+    return render(request, "meetings/reopen.html", {"group": meeting.group, "meeting": meeting, "form": form})
+
+
+@require_POST
+@login_required
+def cancel(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    try:
+        meeting.cancel(by=request.user)
+    except StatusError:
+        if meeting.status == Meeting.Status.CANCELLED:
+            messages.info(request, _("Mötet är redan inställt."))
+        else:
+            messages.error(request, _("Justerade anteckningar kan inte ställas in."))
+    else:
+        messages.success(request, _("Mötet är inställt."))
+    return redirect(meeting)
+
+
+def _history_page(request, meeting, obj, restore_name, restore_args):
+    records = list(obj.history.select_related("history_user__person")[:100])
+    for record in records:
+        record.restore_url = reverse(restore_name, args=[*restore_args, record.history_id])
+    by_id = {r.history_id: r for r in records}
+    compare = None
+    a, b = request.GET.get("a"), request.GET.get("b")
+    if a and b and a.isdigit() and b.isdigit() and int(a) in by_id and int(b) in by_id:
+        old, new = sorted([by_id[int(a)], by_id[int(b)]], key=lambda r: r.history_id)
+        compare = {"old": old, "new": new, "changes": _changes(old, new)}
+    elif a or b:
+        messages.error(request, _("Välj två versioner att jämföra."))
+    return render(
+        request,
+        "meetings/history.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "obj": obj,
+            "records": records,
+            "compare": compare,
+        },
+    )
+
+
+@login_required
+def history(request, group_slug, pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    return _history_page(request, meeting, meeting, "meetings:restore", [group_slug, pk])
+
+
+@login_required
+def item_history(request, group_slug, pk, item_pk):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    return _history_page(request, meeting, item, "meetings:restore_item", [group_slug, pk, item_pk])
+
+
+def _restore(request, meeting, obj, history_id, back):
+    record = get_object_or_404(obj.history, history_id=history_id)
+    values = {
+        obj._meta.get_field(name).attname: getattr(record, obj._meta.get_field(name).attname)
+        for name in obj.EDIT_FIELDS
+    }
+    when = date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+    reason = _("Återställd till versionen från %(when)s") % {"when": when}
+    try:
+        saved = obj.save_edit(obj.version, values, reason=reason)
+    except LockedError:
+        messages.error(request, _("Anteckningarna är låsta. Öppna dem för rättelse först."))
+        return redirect(back)
+    if not saved:
+        messages.error(request, _("Någon sparade samtidigt. Titta på versionerna och försök igen."))
+        return redirect(back)
+    messages.success(request, _("Versionen från %(when)s är återställd.") % {"when": when})
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def restore(request, group_slug, pk, history_id):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    return _restore(request, meeting, meeting, history_id, reverse("meetings:history", args=[group_slug, pk]))
+
+
+@require_POST
+@login_required
+def restore_item(request, group_slug, pk, item_pk, history_id):
+    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    back = reverse("meetings:item_history", args=[group_slug, pk, item_pk])
+    return _restore(request, meeting, item, history_id, back)

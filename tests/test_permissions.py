@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from groupwork.models import Invitation, Membership
+from meetings.models import Attachment, Attendance
 from tests.factories import make_item, make_meeting, make_visit
 from visits.models import Participant
 
@@ -27,6 +29,14 @@ OK = 200
 
 def _visit(w, **more):
     return {"group_slug": w.group.slug, "pk": w.visit.pk, **more}
+
+
+def _task(w):
+    return {"group_slug": w.group.slug, "pk": w.task.pk}
+
+
+def _meeting(w, **more):
+    return {"group_slug": w.group.slug, "pk": w.meeting.pk, **more}
 
 
 def everyone(status):
@@ -62,7 +72,57 @@ MATRIX = {
         staff(403, OK),
     ),
     # meetings
+    "meetings:list": ("get", lambda w: {"group_slug": w.group.slug}, staff(OK)),
+    "meetings:plan": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
+    # w.meeting is a draft: members see date and place on its page, only facilitators edit.
+    "meetings:detail": ("get", lambda w: _meeting(w), staff(OK)),
+    "meetings:edit": ("get", lambda w: _meeting(w), staff(403, OK)),
+    "meetings:start_writing": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:approve": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:reopen": ("get", lambda w: _meeting(w, pk=w.approved.pk), staff(403, OK)),
+    "meetings:cancel": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:history": ("get", lambda w: _meeting(w), staff(403, OK)),
+    "meetings:restore": (
+        "post", lambda w: _meeting(w, history_id=w.meeting_record.history_id), staff(403, 302)
+    ),
+    "meetings:attendance": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:add_guest": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:remove_guest": (
+        "post", lambda w: _meeting(w, attendance_pk=w.guest.pk), staff(403, 302)
+    ),
+    "meetings:add_item": ("post", lambda w: _meeting(w), staff(403, 302)),
+    # An empty save is refused with the form again (400), never a 500.
+    "meetings:save_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 400)),
+    "meetings:move_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 302)),
+    "meetings:delete_item": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),
+    "meetings:item_history": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),
+    "meetings:restore_item": (
+        "post",
+        lambda w: _meeting(w, item_pk=w.item.pk, history_id=w.item_record.history_id),
+        staff(403, 302),
+    ),
+    "meetings:upload": ("post", lambda w: _meeting(w), staff(403, 400)),
+    # The draft's attachment: a member may not read it yet (approved ones: see test_meetings).
+    "meetings:attachment": (
+        "get", lambda w: _meeting(w, attachment_pk=w.attachment.pk), staff(403, OK)
+    ),
+    "meetings:delete_attachment": (
+        "post", lambda w: _meeting(w, attachment_pk=w.attachment.pk), staff(403, 302)
+    ),
+    # import
+    "meetings:import": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
+    # A confirmation without files saves nothing and goes back to the upload page.
+    "meetings:import_confirm": ("post", lambda w: {"group_slug": w.group.slug}, staff(403, 302)),
     # actions
+    "actions:list": ("get", lambda w: {"group_slug": w.group.slug}, staff(OK)),
+    "actions:create": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
+    # w.task is Anne's: Barbro may read it, only Anne (owner and facilitator) may change it.
+    "actions:detail": ("get", lambda w: _task(w), staff(OK)),
+    "actions:edit": ("get", lambda w: _task(w), staff(403, OK)),
+    "actions:complete": ("post", lambda w: _task(w), staff(403, 302)),
+    "actions:reopen": ("post", lambda w: _task(w), staff(403, 302)),
+    "actions:drop": ("post", lambda w: _task(w), staff(403, 302)),
+    "actions:add_note": ("post", lambda w: _task(w), staff(403, OK)),
     # visits
     "visits:list": ("get", lambda w: {"group_slug": w.group.slug}, staff(OK)),
     "visits:create": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
@@ -110,7 +170,20 @@ def world(group, facilitator, member, outsider):
     w.member_membership = Membership.objects.get(group=group, person=member)
     w.invitation = Invitation.objects.create(group=group, email="ny@exempel.se", first_name="Ny")
     # meetings: objects
+    w.meeting = make_meeting(group)
+    w.item = make_item(w.meeting, notes="Text")
+    w.meeting_record = w.meeting.history.first()
+    w.item_record = w.item.history.first()
+    w.approved = make_meeting(group, status="approved")
+    w.guest = Attendance.objects.create(meeting=w.meeting, guest_name="David")
+    w.attachment = Attachment.objects.create(
+        meeting=w.meeting, file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="a.pdf",
+        content_type="application/pdf", size=8,
+    )
     # actions: objects
+    from tests.factories import make_task
+
+    w.task = make_task(group, owners=[facilitator], title="Anne pratar med Nacka om Oslo")
     # visits: objects
     w.visit = make_visit(group, status="booked", starts_on=date.today() + timedelta(days=30))
     w.visit_history_id = w.visit.history.latest().history_id

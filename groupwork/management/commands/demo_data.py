@@ -61,6 +61,9 @@ class Command(BaseCommand):
         admin.save()
         # Each app adds its part of the demo below, so that make run shows every feature.
         # meetings: demo
+        from meetings import demo as meetings_demo
+
+        meetings_demo.load(group, people)
         # visits: demo
         from visits import demo as visits_demo
 

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from meetings.models import AgendaItem, Attachment, Attendance, Meeting
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "heading", "outcome", "notes", "decision", "internal_notes"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["starts_at", "group", "title", "status"]
+    list_filter = ["status", "group"]
+    search_fields = ["title", "location"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["note_taker", "adjuster"]
+    readonly_fields = ["version", "approved_at", "approved_by", "published_at", "unpublished_at"]
+    inlines = [AttendanceInline, AgendaItemInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "meeting", "content_type", "size", "uploaded_at"]
+    raw_id_fields = ["meeting", "item"]
+    readonly_fields = ["content_type", "size", "uploaded_by"]
