@@ -38,3 +38,11 @@ test-sqlite:
 # Regenerate the translation catalogues after adding strings.
 messages: setup
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=var --ignore=tests --no-location
+
+# The benchmark (not part of `make test`): seeds the database groupwork_bench on the local
+# Postgres once (about 2.5 minutes), serves it with gunicorn and loads each page with wrk
+# from Debian's packages (about 3 minutes). Results in var/bench/results.json; see README.
+bench: setup
+	@command -v wrk >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) bench/run.py
