@@ -105,9 +105,15 @@ class Command(BaseCommand):
         return True
 
     def _publish(self, meeting):
+        findings = importer.publish_if_clean(meeting)
+        if not findings:
+            self.stdout.write("Publicerad på den öppna webbplatsen.")
+            return
         self.stdout.write(
-            "Publicering är inte tillgänglig ännu; mötet är importerat som justerat."
+            "Inte publicerad: integritetskontrollen hittade följande (mötet är justerat):"
         )
+        for finding in findings:
+            self.stdout.write(f"  - {finding.kind_label}: ”{finding.match}” ({finding.place})")
 
 
 def format_preview(preview, people, create_tasks):

@@ -1,0 +1,227 @@
+"""The facilitator's page for importing old minutes: upload, preview with choices, confirm.
+
+Between the preview and the confirmation the uploaded bytes travel in a hidden field,
+signed for this group and user and valid for an hour: nothing is stored on the server
+until the facilitator confirms, and no temporary file is left behind.
+"""
+
+import base64
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import DatabaseError
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from groupwork.access import membership_for
+from meetings import importer
+
+EXTENSIONS = (".md", ".txt", ".docx")
+# The bytes go back to the browser in the preview form, base64-encoded: the total must stay
+# well below DATA_UPLOAD_MAX_MEMORY_SIZE for the confirmation to be accepted.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_TOTAL_BYTES = min(3 * 1024 * 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 2 // 3)
+MAX_AGE = 60 * 60
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": ",".join(EXTENSIONS)}))
+        # An empty file gets its own message in the preview, beside the files that work.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return [super().clean(None, initial)]
+        if isinstance(data, (list, tuple)):
+            return [super(_MultipleFileField, self).clean(one, initial) for one in data]
+        return [super().clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = _MultipleFileField(
+        label=gettext_lazy("Filer med anteckningar"),
+        help_text=gettext_lazy(
+            "En eller flera filer i formaten .md, .txt eller .docx, högst 1 MB var."
+        ),
+        error_messages={"required": gettext_lazy("Välj minst en fil.")},
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Datum för filer utan datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Används bara när texten inte anger mötets datum."),
+        error_messages={"invalid": gettext_lazy("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("”%(name)s” är större än %(max)s.")
+                    % {"name": upload.name, "max": filesizeformat(MAX_FILE_BYTES)}
+                )
+        if sum(upload.size for upload in files) > MAX_TOTAL_BYTES:
+            raise forms.ValidationError(
+                _("Filerna är tillsammans större än %(max)s. Importera dem i omgångar.")
+                % {"max": filesizeformat(MAX_TOTAL_BYTES)}
+            )
+        return files
+
+
+def _salt(membership):
+    return f"meetings.import:{membership.group_id}:{membership.person_id}"
+
+
+@login_required
+def upload(request, group_slug):
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        members = list(group.memberships.values_list("person__first_name", flat=True))
+        files = [
+            _preview(membership, members, upload.name, upload.read(), form.cleaned_data["date"])
+            for upload in form.cleaned_data["files"]
+        ]
+        return render(
+            request,
+            "meetings/import_preview.html",
+            {
+                "group": group,
+                "files": files,
+                "importable": any(f["token"] for f in files),
+                "can_publish": group.is_public,
+            },
+        )
+    imported = group.meetings.exclude(import_checksum="").order_by("-starts_at")
+    return render(
+        request,
+        "meetings/import.html",
+        {"group": group, "form": form, "imported": imported},
+        status=400 if form.errors else 200,
+    )
+
+
+def _preview(membership, members, name, data, date):
+    """One uploaded file as the preview page shows it: what would be created, or why not."""
+    shown = {"name": name, "token": "", "problem": "", "preview": None}
+    if not name.lower().endswith(EXTENSIONS):
+        shown["problem"] = _("Bara filer i formaten .md, .txt och .docx kan importeras.")
+        return shown
+    try:
+        preview = importer.parse(importer.read_text(data, name), date=date, member_names=members)
+    except importer.ImportProblem as problem:
+        shown["problem"] = str(problem)
+        return shown
+    if membership.group.meetings.filter(import_checksum=importer.checksum(data)).exists():
+        shown["problem"] = _("Filen är redan importerad.")
+        return shown
+    people = importer.match_people(preview, membership.group)
+    for attendee in preview["attendees"]:
+        attendee["known"] = people.get(attendee["name"]) is not None
+    for task in preview["tasks"]:
+        task["heading"] = preview["items"][task["item"]]["heading"]
+    shown["preview"] = {
+        **preview,
+        "starts_at": importer.starts_at(preview),
+        "ends_at": importer.ends_at(preview),
+        "present": [a for a in preview["attendees"] if a["present"]],
+        "absent": [a for a in preview["attendees"] if not a["present"]],
+        "note_taker_known": people.get(preview["note_taker"]) is not None,
+    }
+    shown["token"] = signing.dumps(
+        {
+            "name": name,
+            "data": base64.b64encode(data).decode("ascii"),
+            "date": date.isoformat() if date else None,
+        },
+        salt=_salt(membership),
+        compress=True,
+    )
+    return shown
+
+
+@require_POST
+@login_required
+def confirm(request, group_slug):
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    new_people = request.POST.get("new_people")
+    if new_people not in importer.NEW_PEOPLE:
+        new_people = "guests"
+    chosen = set(request.POST.getlist("include"))
+    members = list(group.memberships.values_list("person__first_name", flat=True))
+    for index, token in enumerate(request.POST.getlist("file")):
+        if str(index) not in chosen:
+            continue
+        try:
+            payload = signing.loads(token, salt=_salt(membership), max_age=MAX_AGE)
+        except signing.SignatureExpired:
+            messages.error(request, _("Förhandsvisningen är för gammal. Ladda upp filen igen."))
+            continue
+        except signing.BadSignature:
+            messages.error(request, _("Filen kunde inte tas emot. Ladda upp den igen."))
+            continue
+        name, data = payload["name"], base64.b64decode(payload["data"])
+        date = payload["date"] and forms.DateField().to_python(payload["date"])
+        try:
+            preview = importer.parse(importer.read_text(data, name), date=date, member_names=members)
+            tasks = [
+                int(i) for i in request.POST.getlist(f"tasks-{index}")
+                if i.isdigit() and int(i) < len(preview["tasks"])
+            ]
+            meeting = importer.save(
+                preview,
+                group,
+                data,
+                name,
+                user=request.user,
+                new_people=new_people,
+                tasks=tasks,
+                plan_next=f"next-{index}" in request.POST,
+            )
+        except importer.ImportProblem as problem:
+            messages.error(request, f"{name}: {problem}")
+            continue
+        except (OSError, DatabaseError):
+            messages.error(
+                request, _("%(name)s: mötet kunde inte sparas. Inget sparades.") % {"name": name}
+            )
+            continue
+        messages.success(request, _("%(name)s är importerad.") % {"name": name})
+        if "publish" in request.POST and group.is_public:
+            _publish(request, meeting, name)
+    return redirect("meetings:import", group_slug=group.slug)
+
+
+def _publish(request, meeting, name):
+    findings = importer.publish_if_clean(meeting, request.user)
+    if not findings:
+        messages.success(request, _("%(name)s är publicerad.") % {"name": name})
+        return
+    messages.warning(
+        request,
+        _(
+            "%(name)s är inte publicerad: integritetskontrollen hittade %(count)s saker att "
+            "åtgärda, till exempel %(kind)s ”%(match)s”. Mötet är justerat."
+        )
+        % {
+            "name": name,
+            "count": len(findings),
+            "kind": str(findings[0].kind_label).lower(),
+            "match": findings[0].match,
+        },
+    )
