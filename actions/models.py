@@ -146,6 +146,12 @@ class ActionItem(models.Model):
             and self.due_date < timezone.localdate()
         )
 
+    @property
+    def latest_note(self):
+        # From the prefetched notes where there are (start page), else one query.
+        notes = list(self.progress_notes.all())
+        return notes[-1] if notes else None
+
     def is_owned_by(self, person):
         # Iterates the owners so that a prefetch (lists, start page) costs no query.
         return person is not None and any(owner.pk == person.pk for owner in self.owners.all())

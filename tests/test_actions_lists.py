@@ -1,0 +1,213 @@
+"""The start page's own tasks and the group's task list: content, order, filters, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import ActionItem
+from groupwork.models import Membership
+from tests.factories import make_item, make_meeting, make_member, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n):
+    return timezone.localdate() + timedelta(days=n)
+
+
+@pytest.fixture
+def barbro_in_two_groups(group, other_group, member):
+    Membership.objects.create(group=other_group, person=member)
+    return member
+
+
+def test_my_tasks_lists_own_open_tasks_of_both_groups_overdue_first(
+    client, group, other_group, barbro_in_two_groups, facilitator
+):
+    barbro = barbro_in_two_groups
+    meeting = make_meeting(group, starts_at=timezone.now() - timedelta(days=7))
+    item = make_item(meeting, heading="Osloresan")
+    make_task(group, [barbro], "Boka bussen", due_date=days(5), meeting=meeting, agenda_item=item)
+    make_task(other_group, [barbro], "Svara nätverket", due_date=days(-2))
+    make_task(group, [barbro], "Läsa rapporten")
+    make_task(group, [barbro, facilitator], "Ringa Malmö", due_date=days(1))
+    make_task(group, [facilitator], "Annes egen uppgift", due_date=days(-5))
+    make_task(group, [barbro], "Struken uppgift", status="dropped")
+    long_done = make_task(group, [barbro], "Klar för länge sedan")
+    long_done.complete(by=barbro.user)
+    ActionItem.objects.filter(pk=long_done.pk).update(done_at=timezone.now() - timedelta(days=40))
+    client.force_login(barbro.user)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    section = page[page.index("Mina uppgifter"):]
+    order = ["Svara nätverket", "Ringa Malmö", "Boka bussen", "Läsa rapporten"]
+    positions = [section.index(title) for title in order]
+    assert positions == sorted(positions)
+    assert "Försenad" in section[: section.index("Ringa Malmö")]
+    assert "Socialchefsnätverket" in section
+    assert "Osloresan" in section and "från mötet" in section
+    assert "Ansvariga: Anne, Barbro" in section
+    for hidden in ("Annes egen uppgift", "Struken uppgift", "Klar för länge sedan"):
+        assert hidden not in page
+
+
+def test_my_tasks_do_not_include_a_group_the_person_has_left(client, group, other_group, barbro_in_two_groups):
+    Membership.objects.filter(group=other_group, person=barbro_in_two_groups).update(
+        active_to=days(-1)
+    )
+    make_task(other_group, [barbro_in_two_groups], "Svara nätverket")
+    client.force_login(barbro_in_two_groups.user)
+    assert "Svara nätverket" not in client.get(reverse("groupwork:home")).content.decode()
+
+
+def test_a_task_done_this_week_stays_on_the_start_page_to_be_reopened(client, group, member):
+    task = make_task(group, [member], "Maila Danmark")
+    task.complete(by=member.user)
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Maila Danmark" in page and "Öppna igen" in page
+
+
+def _tasks_with_many_owners(group, count, owners):
+    for number in range(count):
+        task = make_task(group, owners, f"Uppgift {number}", due_date=days(number - 2))
+        task.progress_notes.create(author=owners[0], text="På gång")
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_my_tasks_take_a_fixed_number_of_queries(
+    rf, group, member, count, django_assert_num_queries
+):
+    owners = [member] + [make_member(group, f"Medlem{n}") for n in range(4)]
+    meeting = make_meeting(group)
+    for number in range(count):
+        task = make_task(group, owners, f"Uppgift {number}", due_date=days(number - 2), meeting=meeting)
+        task.progress_notes.create(author=member, text="På gång")
+    request = rf.get("/")
+    request.user = member.user
+    # tasks with group and origin, owners, progress notes
+    with django_assert_num_queries(3):
+        my_tasks = list(ActionItem.objects.for_start_page(member, [group]))
+        html = render_to_string(
+            "actions/_my_tasks.html", {"my_tasks": my_tasks, "person": member}, request=request
+        )
+    assert html.count('<li id="my-task-') == count
+
+
+def test_the_start_page_costs_the_same_for_one_task_and_many(client, group, member):
+    owners = [member] + [make_member(group, f"Medlem{n}") for n in range(3)]
+    client.force_login(member.user)
+    make_task(group, owners, "Första")
+    client.get(reverse("groupwork:home"))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("groupwork:home"))
+    for number in range(6):
+        make_task(group, owners, f"Uppgift {number}", meeting=make_meeting(group))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("groupwork:home")).content.decode()
+    assert page.count('<li id="my-task-') == 7
+    assert len(many) == len(one)
+
+
+# The group's task list
+
+
+def test_group_list_shows_open_tasks_sorted_overdue_first(client, group, facilitator, member):
+    make_task(group, [member], "Senare", due_date=days(20))
+    make_task(group, [member], "Utan datum")
+    make_task(group, [facilitator], "Försenad uppgift", due_date=days(-3))
+    make_task(group, [member], "Redan klar", status="done")
+    client.force_login(facilitator.user)
+    page = client.get(reverse("actions:list", args=[group.slug])).content.decode()
+    positions = [page.index(f">{t}</a>") for t in ("Försenad uppgift", "Senare", "Utan datum")]
+    assert positions == sorted(positions)
+    assert "Redan klar" not in page
+    assert "3 uppgifter" in page
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ({"due": "overdue"}, {"Försenad"}),
+        ({"due": "week"}, {"Idag"}),
+        ({"due": "later"}, {"Om en månad", "Från mötet"}),
+        ({"due": "none"}, {"Utan datum"}),
+        ({"status": "done"}, {"Klar"}),
+        ({"status": "all"}, {"Försenad", "Idag", "Om en månad", "Utan datum", "Klar", "Från mötet"}),
+        ({"owner": "anne"}, {"Försenad"}),
+        ({"meeting": "meeting"}, {"Från mötet"}),
+        ({"due": "nonsense"}, {"Försenad", "Idag", "Om en månad", "Utan datum", "Från mötet"}),
+    ],
+)
+def test_group_list_filters(client, group, facilitator, member, query, shown):
+    meeting = make_meeting(group)
+    make_task(group, [facilitator], "Försenad", due_date=days(-1))
+    make_task(group, [member], "Idag", due_date=days(0))
+    make_task(group, [member], "Om en månad", due_date=days(30))
+    make_task(group, [member], "Utan datum")
+    make_task(group, [member], "Klar", status="done")
+    make_task(group, [member], "Från mötet", meeting=meeting, due_date=days(8))
+    values = {"anne": facilitator.pk, "meeting": meeting.pk}
+    query = {key: values.get(value, value) for key, value in query.items()}
+    client.force_login(facilitator.user)
+    response = client.get(reverse("actions:list", args=[group.slug]), query)
+    page = response.content.decode()
+    titles = {"Försenad", "Idag", "Om en månad", "Utan datum", "Klar", "Från mötet"}
+    listed = {title for title in titles if f">{title}</a>" in page}
+    assert listed == shown
+
+
+def test_group_list_is_paginated(client, group, facilitator):
+    for number in range(30):
+        make_task(group, [facilitator], f"Uppgift nummer {number}", due_date=days(number))
+    client.force_login(facilitator.user)
+    url = reverse("actions:list", args=[group.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"sida": 2}).content.decode()
+    assert "Sida 1 av 2" in first and "Uppgift nummer 24<" in first
+    assert "Uppgift nummer 25<" in second and "Uppgift nummer 0<" not in second
+
+
+def test_member_sees_the_group_list_and_can_tick_off_only_own_tasks(
+    client, group, facilitator, member
+):
+    own = make_task(group, [member], "Barbros uppgift")
+    other = make_task(group, [facilitator], "Annes uppgift")
+    client.force_login(member.user)
+    page = client.get(reverse("actions:list", args=[group.slug])).content.decode()
+    assert "Barbros uppgift" in page and "Annes uppgift" in page
+    assert reverse("actions:complete", args=[group.slug, own.pk]) in page
+    assert reverse("actions:complete", args=[group.slug, other.pk]) not in page
+    assert "Ny uppgift" not in page
+
+
+def test_ticking_off_in_the_list_returns_the_row(client, group, facilitator, member):
+    task = make_task(group, [member], "Barbros uppgift")
+    client.force_login(facilitator.user)
+    response = client.post(
+        reverse("actions:complete", args=[group.slug, task.pk]),
+        {"row": "list"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.content.decode().lstrip().startswith(f'<tr id="task-row-{task.pk}"')
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_group_list_takes_a_fixed_number_of_queries(
+    client, group, facilitator, count, django_assert_num_queries
+):
+    owners = [facilitator] + [make_member(group, f"Medlem{n}") for n in range(5)]
+    meeting = make_meeting(group)
+    item = make_item(meeting)
+    for number in range(count):
+        make_task(group, owners, f"Uppgift {number}", meeting=meeting, agenda_item=item, due_date=days(number - 3))
+    client.force_login(facilitator.user)
+    url = reverse("actions:list", args=[group.slug])
+    # session, user, person, membership, count, the owner and meeting filters, tasks, owners
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count('id="task-row-') == count
