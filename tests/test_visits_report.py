@@ -36,7 +36,7 @@ def test_report_editor_is_enhanced_by_the_shared_editor_script(client, facilitat
     client.force_login(facilitator.user)
     page = client.get(_url("report", visit)).content.decode()
     assert "data-autosave" in page and 'name="version" value="1"' in page
-    assert 'data-autosave-status aria-live="polite"' in page
+    assert "data-autosave-status" in page and 'aria-live="polite"' in page
     assert "/static/js/editor.js" in page
 
 

@@ -11,16 +11,12 @@ from visits.models import Participant, StudyVisit
 COPENHAGEN_REPORT = """\
 ## Evas anteckningar från Köpenhamn
 
-Vi var fem från gruppen: Anne, Barbro, Eva, Tina och Cecilia. Vi togs emot av
-familjeafdelingen, som har arbetat med föräldrastöd till föräldrar med placerade barn i
-snart tio år.
+Vi var fem från gruppen: Anne, Barbro, Eva, Tina och Cecilia. Vi togs emot av familjeafdelingen, som har arbetat med stöd till föräldrar med placerade barn i snart tio år.
 
 ### Det vi fick se
 
-- Varje förälder erbjuds en egen **forældrerådgiver** från början av placeringen, en person
-  som inte är barnets socialsekreterare.
-- Föräldragrupper träffas varannan vecka, leds av en förälder som själv har haft barn
-  placerade tillsammans med en medarbetare.
+- Varje förälder erbjuds en egen **forældrerådgiver** från början av placeringen, en person som inte är barnets socialsekreterare.
+- Föräldragrupper träffas varannan vecka. De leds av en förälder som själv har haft barn placerade, tillsammans med en medarbetare.
 - Föräldrarna är med och skriver om breven som skickas ut, så att de blir begripliga.
 
 ### Det vi tar med oss
@@ -31,20 +27,16 @@ snart tio år.
 
 ### Öppna frågor
 
-Vi är lite osäkra på hur länge stödet kan pågå. Vi har hört olika uppgifter på danska och
-Marie mailar och kollar med värdarna.
+Vi är lite osäkra på hur länge stödet kan pågå. Vi har hört olika uppgifter på danska och Marie mailar och kollar med värdarna.
 """
 
 STELLA_REPORT = """\
-Ett tidigt studiebesök hos Stella, som stöttar föräldrar vars barn är placerade.
-Två politiker från Socialnämnden följde med, vilket gav bra samtal på vägen hem.
+Ett tidigt studiebesök hos Stella, som stöttar föräldrar vars barn är placerade. Två politiker från Socialnämnden följde med, vilket gav bra samtal på vägen hem.
 
 - Stella arbetar med samtalsgrupper och enskilda samtal.
-- Föräldrarna vi träffade betonade hur viktigt det är att bli bemött som förälder, även
-  när barnet bor någon annanstans.
+- Föräldrarna vi träffade betonade hur viktigt det är att bli bemött som förälder, även när barnet bor någon annanstans.
 
-Erfarenheten tar vi med oss när vi planerar nya studiebesök: det är värt att bjuda in
-politiker.
+Erfarenheten tar vi med oss när vi planerar nya studiebesök: det är värt att bjuda in politiker.
 """
 
 
@@ -70,8 +62,9 @@ def load(group, people):
         group=group,
         destination="Köpenhamn",
         host="Københavns Kommune, familjeafdelingen",
-        starts_on=today - timedelta(days=45),
-        ends_on=today - timedelta(days=44),
+        # Before the meetings demo's first meeting (seven weeks ago), which discusses the notes.
+        starts_on=today - timedelta(days=63),
+        ends_on=today - timedelta(days=62),
         status=StudyVisit.Status.DONE,
         purpose="Lära oss hur Köpenhamn stöttar föräldrar från första dagen av en placering.",
         questions=(
@@ -125,9 +118,16 @@ def load(group, people):
         "Annika": Participant.Status.INVITED,
     }
     for name, status in answers.items():
-        Participant.objects.create(visit=oslo, person=people[name], status=status)
+        # The meetings decided that Eva and Barbro write the report from the trip.
+        writes = name in ("Eva", "Barbro")
+        Participant.objects.create(
+            visit=oslo, person=people[name], status=status, writes_report=writes
+        )
     Participant.objects.create(
-        visit=oslo, guest_name="Maria", guest_role="ordförande i Socialnämnden"
+        visit=oslo,
+        guest_name="Maria",
+        guest_role="ordförande i Socialnämnden",
+        status=Participant.Status.CONFIRMED,
     )
     Participant.objects.create(visit=oslo, guest_name="Johanna", guest_role="Nacka kommun")
 
@@ -142,7 +142,7 @@ def load(group, people):
         title="Boka buss till Oslo",
         due_date=oslo_day - timedelta(days=14),
     )
-    bus.owners.set([people["Anne"]])
+    bus.owners.set([people["Carina"]])
     hosts = ActionItem.objects.create(
         group=group,
         study_visit=oslo,

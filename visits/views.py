@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groupwork.access import membership_for
+from groupwork.markdown import render_markdown
 from groupwork.views import is_htmx
 from meetings.models import AgendaItem
 from visits.forms import GuestForm, InviteMembersForm, ParticipantForm, ReportForm, StudyVisitForm
@@ -325,7 +326,8 @@ def report(request, group_slug, pk):
         return render(request, "visits/report.html", conflict, status=409)
     if autosave:
         saved_at = date_format(timezone.localtime(), "TIME_FORMAT")
-        return JsonResponse({"version": new_version, "saved_at": saved_at})
+        preview = {"report": render_markdown(text)}
+        return JsonResponse({"version": new_version, "saved_at": saved_at, "preview": preview})
     messages.success(request, _("Rapporten är sparad."))
     return redirect(visit)
 

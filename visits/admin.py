@@ -1,0 +1,20 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from visits.models import Participant, StudyVisit
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(StudyVisit)
+class StudyVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["destination", "host", "group", "starts_on", "status", "report_publish"]
+    list_filter = ["status", "group"]
+    search_fields = ["destination", "host"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["report_version", "report_published_at", "report_unpublished_at"]
+    inlines = [ParticipantInline]
