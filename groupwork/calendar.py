@@ -37,6 +37,25 @@ MEETING_LENGTH = timedelta(hours=2)
 FEED_HISTORY = timedelta(days=365)
 
 
+def _stockholm_timezone():
+    """VTIMEZONE for Europe/Stockholm by its rule (summer time from the last Sunday of March
+    to the last Sunday of October), valid for any year, unlike a list of dates."""
+    timezone_ = icalendar.Timezone()
+    timezone_.add("tzid", "Europe/Stockholm")
+    for kind, name, month, start, offset_from, offset_to in [
+        (icalendar.TimezoneDaylight, "CEST", 3, datetime(1970, 3, 29, 2), 1, 2),
+        (icalendar.TimezoneStandard, "CET", 10, datetime(1970, 10, 25, 3), 2, 1),
+    ]:
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        part.add("tzoffsetfrom", timedelta(hours=offset_from))
+        part.add("tzoffsetto", timedelta(hours=offset_to))
+        timezone_.add_component(part)
+    return timezone_
+
+
 def _calendar(name):
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Groupwork//Kalender//SV")
@@ -48,6 +67,7 @@ def _calendar(name):
     # How often a subscribed calendar should fetch the feed again.
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(_stockholm_timezone())
     return calendar
 
 
@@ -122,7 +142,6 @@ def _task_event(request, task):
 
 
 def _response(calendar, filename, download=False):
-    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
