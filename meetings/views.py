@@ -316,12 +316,13 @@ def _form_kwargs(form):
     return {}
 
 
-_WORDS = re.compile(r"(\s+)")
+# A word with the spaces after it: a change reads as whole words, not letters or spaces.
+_WORDS = re.compile(r"\S+\s*|\s+")
 
 
 def _text_diff(old, new):
     """Word-level differences as (kind, text) pieces: "same", "del" or "ins"."""
-    old_words, new_words = _WORDS.split(old or ""), _WORDS.split(new or "")
+    old_words, new_words = _WORDS.findall(old or ""), _WORDS.findall(new or "")
     pieces = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

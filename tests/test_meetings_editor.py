@@ -1,0 +1,434 @@
+"""The minutes editor: autosave, conflicts, items, attendance, attachments, history, safety."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from meetings.models import AgendaItem, Attachment, Attendance, Meeting
+from tests.factories import make_item, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+AUTOSAVE = {"HTTP_X_AUTOSAVE": "1"}
+
+
+def _url(name, meeting, *args):
+    return reverse(name, args=[meeting.group.slug, meeting.pk, *args])
+
+
+def _item_data(item, version=None, **fields):
+    data = {
+        "heading": item.heading,
+        "notes": item.notes,
+        "decision": item.decision,
+        "internal_notes": item.internal_notes,
+        "outcome": item.outcome,
+        "version": item.version if version is None else version,
+    }
+    data.update(fields)
+    return {f"punkt-{item.pk}-{key}": value for key, value in data.items()}
+
+
+@pytest.fixture
+def meeting(group):
+    return make_meeting(group, status="draft")
+
+
+@pytest.fixture
+def item(meeting):
+    return make_item(meeting, "Osloresan", notes="Vi är välkomna till Oslo.")
+
+
+@pytest.fixture
+def anne(client, facilitator):
+    client.force_login(facilitator.user)
+    return client
+
+
+# --- the editor page and autosave ------------------------------------------------------
+
+
+def test_editor_shows_every_item_with_its_form_tasks_and_visits(anne, meeting, item):
+    response = anne.get(_url("meetings:edit", meeting))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "data-autosave" in text and 'name="punkt-%d-version"' % item.pk in text
+    assert "Vi är välkomna till Oslo." in text
+    assert "data-autosave-status" in text and 'aria-live="polite"' in text
+    assert "js/editor.js" in text
+    assert text.count("Osloresan") >= 2
+    assert response.context["members"][0].first_name == "Anne"
+
+
+def test_autosave_saves_an_item_and_answers_with_the_new_version(anne, meeting, item):
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk),
+        _item_data(item, notes="Det lutar åt **buss**."),
+        **AUTOSAVE,
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["version"] == 2 and data["saved_at"]
+    assert data["preview"]["notes"] == "<p>Det lutar åt <strong>buss</strong>.</p>"
+    item.refresh_from_db()
+    assert item.notes == "Det lutar åt **buss**." and item.version == 2
+    assert item.history.first().history_user.person.first_name == "Anne"
+
+
+def test_save_button_without_javascript_saves_and_returns_to_the_item(anne, meeting, item):
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, decision="att åka buss")
+    )
+    assert response.url == _url("meetings:edit", meeting) + f"#punkt-{item.pk}"
+    item.refresh_from_db()
+    assert item.decision == "att åka buss"
+
+
+def test_lost_update_second_editor_is_refused_and_gets_their_text_back(
+    anne, client, meeting, item, group
+):
+    # Both editors loaded version 1; the first saves.
+    first = anne.post(
+        _url("meetings:save_item", meeting, item.pk),
+        _item_data(item, notes="Eva: vi tar bussen."),
+        **AUTOSAVE,
+    )
+    assert first.status_code == 200
+    second = anne.post(
+        _url("meetings:save_item", meeting, item.pk),
+        _item_data(item, version=1, notes="Carina: vi tar tåget."),
+        **AUTOSAVE,
+    )
+    assert second.status_code == 409
+    data = second.json()
+    assert data["conflict"] is True and data["version"] == 2
+    assert "Carina: vi tar tåget." in data["html"]  # their own text, to merge
+    assert "bussen" in data["html"]  # and what the other one changed
+    assert "Anne sparade kl." in data["html"]
+    item.refresh_from_db()
+    assert item.notes == "Eva: vi tar bussen." and item.version == 2
+
+
+def test_a_conflict_without_javascript_shows_both_texts_and_the_form_to_merge(anne, meeting, item):
+    item.save_edit(1, {"notes": "Den andras text"})
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, version=1, notes="Min text")
+    )
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "Den andras text" in text and "Min text" in text
+    # The form carries the current version, so saving again after merging goes through.
+    assert f'name="punkt-{item.pk}-version" value="2"' in text
+    item.refresh_from_db()
+    assert item.notes == "Den andras text"
+
+
+def test_saving_into_approved_minutes_is_refused_and_the_text_given_back(anne, meeting, item):
+    meeting.approve(by=None)
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Sent tillägg"), **AUTOSAVE
+    )
+    assert response.status_code == 409
+    assert "justerade och låsta" in response.json()["html"]
+    assert "Sent tillägg" in response.json()["html"]
+    item.refresh_from_db()
+    assert item.notes == "Vi är välkomna till Oslo."
+
+
+def test_saving_an_item_someone_removed_gives_the_text_back(anne, meeting, item):
+    data, pk = _item_data(item, notes="Text som inte får försvinna"), item.pk
+    item.delete()
+    response = anne.post(_url("meetings:save_item", meeting, pk), data, **AUTOSAVE)
+    assert response.status_code == 409
+    assert "Text som inte får försvinna" in response.json()["html"]
+    assert "tagits bort" in response.json()["html"]
+
+
+def test_a_huge_paste_gets_a_swedish_message_and_nothing_is_lost(anne, meeting, item):
+    huge = "Ett helt dokument. " * 3000
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, notes=huge), **AUTOSAVE
+    )
+    assert response.status_code == 400
+    assert "Texten är för lång" in response.json()["errors"]["notes"][0]
+    # Without JavaScript the form comes back with the text in it.
+    response = anne.post(_url("meetings:save_item", meeting, item.pk), _item_data(item, notes=huge))
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Texten är för lång" in text and huge.strip() in text
+    item.refresh_from_db()
+    assert item.notes == "Vi är välkomna till Oslo." and item.version == 1
+
+
+def test_meeting_fields_autosave_and_refuse_an_end_before_the_start(anne, meeting, facilitator):
+    url = _url("meetings:edit", meeting)
+    data = {
+        "title": "Planering", "starts_at": "2030-11-07T10:30", "ends_at": "2030-11-07T12:00",
+        "location": "Kärnan", "opening": "Välkommen Annika!", "note_taker": facilitator.pk,
+        "adjuster": "", "version": 1,
+    }
+    response = anne.post(url, data, **AUTOSAVE)
+    assert response.status_code == 200 and response.json()["version"] == 2
+    meeting.refresh_from_db()
+    assert meeting.opening == "Välkommen Annika!" and meeting.note_taker == facilitator
+    response = anne.post(url, {**data, "ends_at": "2030-11-07T09:00", "version": 2}, **AUTOSAVE)
+    assert response.status_code == 400
+    assert response.json()["errors"]["ends_at"] == ["Mötet kan inte sluta innan det börjar."]
+    response = anne.post(url, {**data, "starts_at": "imorgon", "version": 2}, **AUTOSAVE)
+    assert response.json()["errors"]["starts_at"] == ["Skriv datum och tid som 2017-10-24 10:30."]
+    meeting.refresh_from_db()
+    assert meeting.version == 2
+
+
+def test_note_taker_must_be_a_member_of_the_group(anne, meeting, outsider):
+    data = {"starts_at": "2030-11-07T10:30", "note_taker": outsider.pk, "version": 1}
+    response = anne.post(_url("meetings:edit", meeting), data, **AUTOSAVE)
+    assert response.status_code == 400 and "note_taker" in response.json()["errors"]
+
+
+def test_a_session_that_expired_is_sent_to_login_and_nothing_is_saved(client, meeting, item):
+    response = client.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Ny"), **AUTOSAVE
+    )
+    assert response.status_code == 302 and "/konto/login/" in response.url
+    item.refresh_from_db()
+    assert item.notes == "Vi är välkomna till Oslo."
+
+
+# --- markdown safety -------------------------------------------------------------------
+
+XSS = [
+    "<script>alert('x')</script>",
+    "[klicka](javascript:alert(1))",
+    '<img src=x onerror="alert(1)">',
+    '<a href="#" onclick="alert(1)">länk</a>',
+]
+
+
+@pytest.mark.parametrize("evil", XSS)
+def test_script_in_notes_and_decisions_never_runs(anne, client, meeting, item, member, evil):
+    anne.post(
+        _url("meetings:save_item", meeting, item.pk), _item_data(item, notes=evil, decision=evil)
+    )
+    item.refresh_from_db()
+    assert item.notes == evil  # stored as typed, made safe when shown
+    meeting.approve(by=None)
+    client.force_login(member.user)
+    text = client.get(meeting.get_absolute_url()).content.decode()
+    for bad in ("<script>alert", "javascript:", "<img", '<a href="#"'):
+        assert bad not in text
+    assert not re.search(r"<[^>]*\son\w+=", text)  # no event attribute inside a tag
+
+
+def test_the_autosave_preview_is_sanitised(anne, meeting, item):
+    response = anne.post(
+        _url("meetings:save_item", meeting, item.pk),
+        _item_data(item, notes=XSS[0] + XSS[2], decision=XSS[1]),
+        **AUTOSAVE,
+    )
+    preview = response.json()["preview"]
+    assert "<script" not in preview["notes"] and "<img" not in preview["notes"]
+    assert "javascript:" not in preview["decision"]
+
+
+# --- items -----------------------------------------------------------------------------
+
+
+def test_facilitator_adds_moves_and_removes_items(anne, meeting, item):
+    response = anne.post(_url("meetings:add_item", meeting), {"heading": "Övriga frågor"})
+    new = meeting.items.get(heading="Övriga frågor")
+    assert response.url.endswith(f"#punkt-{new.pk}")
+    assert new.position == item.position + 1
+    anne.post(_url("meetings:move_item", meeting, new.pk), {"direction": "up"})
+    assert [i.heading for i in meeting.items.all()] == ["Övriga frågor", "Osloresan"]
+    anne.post(_url("meetings:move_item", meeting, new.pk), {"direction": "up"})  # already first
+    assert [i.heading for i in meeting.items.all()] == ["Övriga frågor", "Osloresan"]
+    confirm = anne.get(_url("meetings:delete_item", meeting, new.pk)).content.decode()
+    assert "Ta bort ”Övriga frågor”?" in confirm
+    anne.post(_url("meetings:delete_item", meeting, new.pk))
+    assert [i.heading for i in meeting.items.all()] == ["Osloresan"]
+    assert new.history.filter(history_type="-").exists()
+
+
+def test_an_item_without_heading_gets_a_message(anne, meeting):
+    response = anne.post(_url("meetings:add_item", meeting), {"heading": ""}, follow=True)
+    assert "Skriv en rubrik för den nya punkten." in response.content.decode()
+    assert not meeting.items.exists()
+
+
+def test_items_of_approved_minutes_cannot_be_added_or_removed(anne, meeting, item):
+    meeting.approve(by=None)
+    anne.post(_url("meetings:add_item", meeting), {"heading": "Sent"})
+    anne.post(_url("meetings:delete_item", meeting, item.pk))
+    assert [i.heading for i in meeting.items.all()] == ["Osloresan"]
+
+
+# --- attendance ------------------------------------------------------------------------
+
+
+def test_facilitator_ticks_attendance_and_adds_a_guest(anne, meeting, member, facilitator):
+    anne.post(
+        _url("meetings:attendance", meeting),
+        {f"present-{member.pk}": "on", f"only-{member.pk}": "punkt 3", f"present-{facilitator.pk}": "on"},
+    )
+    assert {(a.person_id, a.present, a.only_items) for a in meeting.attendances.all()} == {
+        (member.pk, True, "punkt 3"),
+        (facilitator.pk, True, ""),
+    }
+    # Unticking Barbro, as loaded from the page, marks her absent.
+    anne.post(
+        _url("meetings:attendance", meeting),
+        {f"was-{member.pk}": "1", f"was-only-{member.pk}": "punkt 3", f"only-{member.pk}": "punkt 3",
+         f"present-{facilitator.pk}": "on", f"was-{facilitator.pk}": "1", f"was-only-{facilitator.pk}": ""},
+    )
+    assert not meeting.attendances.get(person=member).present
+    anne.post(_url("meetings:add_guest", meeting), {"guest_name": "David", "affiliation": "kommunikatör"})
+    response = anne.post(_url("meetings:add_guest", meeting), {"guest_name": ""}, follow=True)
+    assert "Skriv gästens förnamn." in response.content.decode()
+    meeting.approve(by=None)
+    text = anne.get(meeting.get_absolute_url()).content.decode()
+    assert "Anne, David (kommunikatör)" in text
+    assert "Frånvarande:</strong> Barbro" in text
+
+
+def test_two_people_ticking_different_names_do_not_undo_each_other(anne, meeting, member, facilitator):
+    # Both loaded the page with nobody ticked; the first ticks Barbro, the second Anne.
+    anne.post(_url("meetings:attendance", meeting), {f"present-{member.pk}": "on"})
+    anne.post(_url("meetings:attendance", meeting), {f"present-{facilitator.pk}": "on"})
+    assert set(meeting.attendances.filter(present=True).values_list("person", flat=True)) == {
+        member.pk, facilitator.pk,
+    }
+
+
+def test_attendance_answers_htmx_with_the_fragment(anne, meeting, member):
+    response = anne.post(
+        _url("meetings:attendance", meeting), {f"present-{member.pk}": "on"}, HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    assert text.startswith('<section id="narvaro"') and "<html" not in text
+    assert f'name="was-{member.pk}" value="1"' in text
+
+
+def test_a_guest_is_removed(anne, meeting):
+    guest = Attendance.objects.create(meeting=meeting, guest_name="David")
+    anne.post(_url("meetings:remove_guest", meeting, guest.pk))
+    assert not meeting.attendances.exists()
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+def test_facilitator_attaches_a_pdf_to_an_item_and_a_member_reads_it_once_approved(
+    anne, client, meeting, item, member
+):
+    upload = SimpleUploadedFile("bilder.pdf", b"%PDF-1.4 bilder", content_type="application/pdf")
+    response = anne.post(_url("meetings:upload", meeting), {"file": upload, "item": item.pk})
+    attachment = Attachment.objects.get()
+    assert response.url.endswith(f"#punkt-{item.pk}")
+    assert (attachment.name, attachment.content_type, attachment.size, attachment.item) == (
+        "bilder.pdf", "application/pdf", 15, item,
+    )
+    url = _url("meetings:attachment", meeting, attachment.pk)
+    client.force_login(member.user)
+    assert client.get(url).status_code == 403  # still a draft
+    meeting.approve(by=None)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 bilder"
+    assert response["Content-Type"] == "application/pdf"
+    assert "/media/" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_too_large_attachment_gets_a_clear_message(anne, meeting, settings):
+    settings.ATTACHMENT_MAX_BYTES = 10
+    upload = SimpleUploadedFile("stor.pdf", b"%PDF" + b"x" * 20)
+    response = anne.post(_url("meetings:upload", meeting), {"file": upload})
+    assert response.status_code == 400
+    text = response.content.decode().replace("\xa0", " ")
+    assert "Filen är för stor (24 byte). Största tillåtna storlek är 10 byte." in text
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("program.exe", b"MZ...", "Filtypen ”.exe” går inte att bifoga."),
+        ("sida.html", b"<script>", "Filtypen ”.html” går inte att bifoga."),
+        ("falsk.pdf", b"MZ not a pdf", "Filen ser inte ut att vara en PDF-fil."),
+        ("text.txt", b"\xff\xfe\x00bad", "Textfilen går inte att läsa som text (UTF-8)."),
+    ],
+)
+def test_a_forbidden_attachment_gets_a_clear_message(anne, meeting, item, name, content, message):
+    anne.post(_url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Kvar"))
+    response = anne.post(_url("meetings:upload", meeting), {"file": SimpleUploadedFile(name, content)})
+    text = response.content.decode()
+    assert response.status_code == 400 and message in text
+    assert "Kvar" in text  # the editor comes back with what is already written
+    assert not Attachment.objects.exists()
+
+
+def test_an_attachment_is_removed(anne, meeting):
+    anne.post(_url("meetings:upload", meeting), {"file": SimpleUploadedFile("a.txt", b"hej")})
+    attachment = Attachment.objects.get()
+    anne.post(_url("meetings:delete_attachment", meeting, attachment.pk))
+    assert not Attachment.objects.exists()
+
+
+def test_another_groups_attachment_id_gives_404(anne, meeting, other_group):
+    other = make_meeting(other_group)
+    attachment = Attachment.objects.create(
+        meeting=other, file=SimpleUploadedFile("a.txt", b"hej"), name="a.txt",
+        content_type="text/plain", size=3,
+    )
+    assert anne.get(_url("meetings:attachment", meeting, attachment.pk)).status_code == 404
+
+
+# --- history ---------------------------------------------------------------------------
+
+
+def test_facilitator_compares_two_versions_and_restores_one(anne, meeting, item):
+    anne.post(_url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Vi tar bussen."))
+    item.refresh_from_db()
+    page = anne.get(_url("meetings:item_history", meeting, item.pk))
+    records = page.context["records"]
+    assert [r.history_user.person.first_name if r.history_user else None for r in records] == [
+        "Anne", None,
+    ]
+    text = anne.get(
+        _url("meetings:item_history", meeting, item.pk),
+        {"a": records[1].history_id, "b": records[0].history_id},
+    ).content.decode()
+    assert "<del>" in text and "<ins>" in text and "bussen." in text
+    anne.post(_url("meetings:restore_item", meeting, item.pk, records[1].history_id))
+    item.refresh_from_db()
+    assert item.notes == "Vi är välkomna till Oslo."
+    assert item.version == 3  # restoring is itself a new version
+    assert item.history.first().history_change_reason.startswith("Återställd till versionen från")
+
+
+def test_meeting_history_restores_the_meetings_own_fields(anne, meeting):
+    meeting.save_edit(1, {"opening": "Ny inledning", "location": "Kärnan"})
+    first = meeting.history.last()
+    text = anne.get(_url("meetings:history", meeting)).content.decode()
+    assert "Ny inledning" not in text and "Ändrad" in text
+    anne.post(_url("meetings:restore", meeting, first.history_id))
+    meeting.refresh_from_db()
+    assert (meeting.opening, meeting.location, meeting.version) == ("", "", 3)
+    assert meeting.status == Meeting.Status.DRAFT
+
+
+def test_restoring_into_approved_minutes_is_refused(anne, meeting, item):
+    record = item.history.first()
+    item.save_edit(1, {"notes": "Justerad text"})
+    meeting.approve(by=None)
+    response = anne.post(_url("meetings:restore_item", meeting, item.pk, record.history_id), follow=True)
+    assert "Anteckningarna är låsta" in response.content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).notes == "Justerad text"
+
+
+def test_comparing_with_a_missing_version_says_so(anne, meeting):
+    response = anne.get(_url("meetings:history", meeting), {"a": "999", "b": "x"})
+    assert response.status_code == 200
+    assert "Välj två versioner att jämföra." in response.content.decode()
