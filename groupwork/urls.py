@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from groupwork import calendar, search, views
+from groupwork import calendar, publishing, search, views
 
 groupwork_patterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,47 @@ groupwork_patterns = [
         name="edit_membership",
     ),
     # publishing: urls
+    path("grupper/<slug:group_slug>/publicering/", publishing.overview, name="publishing"),
+    path(
+        "grupper/<slug:group_slug>/publicering/moten/<int:pk>/",
+        publishing.meeting_check,
+        name="publishing_meeting",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/moten/<int:pk>/okej/",
+        publishing.meeting_confirm,
+        name="publishing_meeting_confirm",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/moten/<int:pk>/publicera/",
+        publishing.meeting_publish,
+        name="publishing_meeting_publish",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/moten/<int:pk>/avpublicera/",
+        publishing.meeting_unpublish,
+        name="publishing_meeting_unpublish",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/",
+        publishing.visit_check,
+        name="publishing_visit",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/okej/",
+        publishing.visit_confirm,
+        name="publishing_visit_confirm",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/publicera/",
+        publishing.visit_publish,
+        name="publishing_visit_publish",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/avpublicera/",
+        publishing.visit_unpublish,
+        name="publishing_visit_unpublish",
+    ),
     # search: urls
     path("sok/", search.search, name="search"),
     path("kalender/<str:token>.ics", calendar.feed, name="calendar_feed"),

@@ -70,3 +70,22 @@ def make_visit(group, destination="Oslo", **fields):
     from visits.models import StudyVisit
 
     return StudyVisit.objects.create(group=group, destination=destination, **fields)
+
+
+# publishing: factories
+
+
+def make_attendance(meeting, person=None, guest_name="", **fields):
+    from meetings.models import Attendance
+
+    return Attendance.objects.create(
+        meeting=meeting, person=person, guest_name=guest_name, **fields
+    )
+
+
+def make_published_meeting(group, by=None, **fields):
+    """Approved minutes with one clean item, published through the privacy check."""
+    meeting = make_meeting(group, status="approved", **fields)
+    make_item(meeting, "Osloresan", notes="Vi åker buss till Oslo.")
+    meeting.publish(by=by)
+    return meeting

@@ -161,7 +161,56 @@ MATRIX = {
         staff(403, 302),
     ),
     # public
+    "groupwork:publishing": ("get", lambda w: {"group_slug": w.group.slug}, staff(403, OK)),
+    **{
+        f"groupwork:publishing_{kind}{action}": (
+            method,
+            lambda w, kind=kind: {
+                "group_slug": w.group.slug,
+                "pk": (w.approved if kind == "meeting" else w.visit).pk,
+            },
+            staff(403, status),
+        )
+        for kind in ("meeting", "visit")
+        for action, method, status in [
+            ("", "get", OK),
+            ("_confirm", "post", 302),
+            ("_publish", "post", 302),
+            ("_unpublish", "post", 302),
+        ]
+    },
+    "public:index": ("get", lambda w: {}, everyone(OK)),
+    "public:group": ("get", lambda w: {"group_slug": w.public_group.slug}, everyone(OK)),
+    "public:feed": ("get", lambda w: {"group_slug": w.public_group.slug}, everyone(OK)),
+    **{
+        f"public:{name}": ("get", lambda w: _public_minutes(w), everyone(OK))
+        for name in ("minutes", "minutes_pdf", "minutes_markdown", "minutes_snippet")
+    },
+    "public:attachment": (
+        "get", lambda w: _public_minutes(w, pk=w.public_attachment.pk), everyone(OK)
+    ),
+    "public:report": (
+        "get",
+        lambda w: {"group_slug": w.public_group.slug, "public_slug": w.public_visit.public_slug},
+        everyone(OK),
+    ),
+    # search
+    "groupwork:search": ("get", lambda w: {}, staff(OK, outsider=OK)),
+    "public:search": ("get", lambda w: {}, everyone(OK)),
+    # The token is the key: whoever has the URL gets the feed, logged in or not.
+    "groupwork:calendar_feed": ("get", lambda w: {"token": w.member.calendar_token}, everyone(OK)),
+    "groupwork:calendar": ("get", lambda w: {}, staff(OK, outsider=OK)),
+    "groupwork:calendar_regenerate": ("post", lambda w: {}, staff(302, outsider=302)),
+    "groupwork:meeting_ics": (
+        "get", lambda w: {"group_slug": w.group.slug, "pk": w.meeting.pk}, staff(OK)
+    ),
+    "groupwork:visit_ics": ("get", lambda w: {"group_slug": w.group.slug, "pk": w.visit.pk}, staff(OK)),
+    "public:calendar": ("get", lambda w: {"group_slug": w.public_group.slug}, everyone(OK)),
 }
+
+
+def _public_minutes(w, **more):
+    return {"group_slug": w.public_group.slug, "public_slug": w.published.public_slug, **more}
 
 
 @pytest.fixture
@@ -189,6 +238,17 @@ def world(group, facilitator, member, outsider):
     w.visit_history_id = w.visit.history.latest().history_id
     w.member_participant = Participant.objects.create(visit=w.visit, person=member)
     w.visit_item = make_item(make_meeting(group), heading="Osloresan")
+    # public: objects (a group that publishes, with published minutes and a report)
+    from tests.factories import make_group, make_published_meeting
+
+    w.public_group = make_group("Öppna gruppen", slug="oppna-gruppen", is_public=True)
+    w.published = make_published_meeting(w.public_group)
+    w.public_attachment = Attachment.objects.create(
+        meeting=w.published, file=ContentFile(b"%PDF-1.4", name="b.pdf"), name="b.pdf",
+        content_type="application/pdf", size=8, is_public=True,
+    )
+    w.public_visit = make_visit(w.public_group, report="Vi lärde oss mycket i Oslo.")
+    w.public_visit.publish_report()
     return w
 
 

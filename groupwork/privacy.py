@@ -1,0 +1,649 @@
+"""The privacy pipeline: the one way anything reaches the public site.
+
+Every public output (page, Atom feed, PDF, Markdown, the Öppna soc block) is built from
+`public_minutes()` or `public_report()` and sent through `public_response()`. Text goes
+through `public_text()` / `public_html()`: passages marked internal are cut, matches the
+check found and nobody confirmed are masked, and e-mail addresses, phone numbers and
+personal identity numbers are masked always, confirmed or not (defence in depth). People
+are shown by first name only.
+
+`check_meeting()` / `check_visit()` list the findings that must be resolved before
+publishing (Meeting.publish and StudyVisit.publish_report refuse otherwise). A finding is
+resolved by editing the text or by a PrivacyConfirmation of its scope, kind and match.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from groupwork.markdown import render_markdown
+from groupwork.models import PrivacyConfirmation
+
+KINDS = {
+    "name": _("Namn som ser ut som förnamn och efternamn"),
+    "email": _("E-postadress"),
+    "phone": _("Telefonnummer"),
+    "personnummer": _("Person- eller samordningsnummer"),
+    "address": _("Gatuadress"),
+    "attachment": _("Bilaga som visas öppet (innehållet granskas inte automatiskt)"),
+}
+# Masked on every public output even when a facilitator confirmed them.
+ALWAYS_MASKED = {"email", "phone", "personnummer"}
+_PLACEHOLDERS = {
+    "email": _("[e-post borttagen]"),
+    "phone": _("[telefonnummer borttaget]"),
+    "personnummer": _("[personnummer borttaget]"),
+    "address": _("[adress borttagen]"),
+    "name": _("[namn borttaget]"),
+}
+
+
+class NotPublishable(Exception):
+    """Publishing was refused: not approved, nothing to publish, or unresolved findings."""
+
+
+# --- Detection -------------------------------------------------------------------------
+
+_UPPER = "A-ZÅÄÖÆØÜÉÈ"
+_LETTER = r"[^\W\d_]"
+_SP = r"[ \u00a0]+"  # a name and its surname stand on one line
+
+_EMAIL = re.compile(r"[\w.+-]+(?:@|\s?[(\[]at[)\]]\s?)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# A run of digit groups that starts like a phone number; _phone_span() checks the length.
+_PHONE = re.compile(
+    r"(?<![\w+/])(?<!\d[-.,])(?:\+\d{1,3}|00\d{1,3}|0)(?:[ \u00a0-]?\(0\))?"
+    r"(?:[ \u00a0-]?\d{1,4}){1,6}(?!\d)"
+)
+# YYMMDD or YYYYMMDD, a separator or none, four digits. Day + 60 is a samordningsnummer.
+# The check digit is not verified: a mistyped number is as personal as a correct one.
+_PERSONNUMMER = re.compile(
+    r"(?<![\w+-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
+    r"(?P<sep>[-+ ]?)\d{4}(?!\d)"
+)
+_STREET = (
+    r"gatan|gata|vägen|väg|gränd|gränden|stigen|allén|allé|backe|backen|torget|torg|platsen|"
+    r"gången|kajen|esplanaden|promenaden|stråket|slingan|ringen|kroken|terrassen|liden"
+)
+_ADDRESS = re.compile(
+    rf"(?<![\w-])(?:[{_UPPER}][a-zåäöé]+ )?[A-Za-zÅÄÖåäöé][a-zåäöé-]+?(?:{_STREET})"
+    r"[ \u00a0]\d{1,4}(?:[ \u00a0]?[A-Za-z](?![\w]))?(?:[-–]\d{1,4})?"
+    r"(?:,?[ \u00a0](?:lgh|lägenhet)[ \u00a0]?\d+)?(?![\w])"
+    rf"|(?<![\w-])\d{{3}}[ \u00a0]?\d{{2}}[ \u00a0][{_UPPER}][a-zåäö]+"
+)
+# A capitalised word with a typical Swedish surname ending, after another capitalised word
+# ("Maria Svensson"), or any word ending in -sson on its own ("Andersson ringde").
+_SURNAME_ENDINGS = "sson|ström|qvist|kvist|quist|gren|berg|lund|holm|dahl|blad|stedt|lind"
+_UNKNOWN_NAME = re.compile(
+    rf"(?<![\w-])(?P<first>[{_UPPER}][a-zåäöéü]+(?:-[{_UPPER}][a-zåäöéü]+)?){_SP}"
+    rf"(?P<last>[{_UPPER}][a-zåäöéü]*(?:{_SURNAME_ENDINGS})s?)(?![\w-])"
+    rf"|(?<![\w-])(?P<alone>[{_UPPER}][a-zåäö]+sson)s?(?![\w-])"
+)
+_PARTICLE = r"(?:(?:af|av|von|van|de|du|la|le|da|di|der|den){_SP})?".replace("{_SP}", _SP)
+
+
+@lru_cache(maxsize=256)
+def _known_name_pattern(names):
+    """A known first name followed, on the same line, by a capitalised word.
+
+    In Swedish only names and a sentence's first word are capitalised, so a capitalised
+    word right after a first name is a surname far more often than not, also when it is a
+    common word ("Eva Lind", "Anna Berg"). "Cecilia och Barbro" and "Eva berättade" pass.
+    """
+    alternatives = "|".join(
+        re.escape(n) for n in sorted({*names, *(n.upper() for n in names)}, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?<![\w-])(?P<first>{alternatives}){_SP}"
+        rf"(?P<last>{_PARTICLE}[{_UPPER}]{_LETTER}*(?:[-'’]{_LETTER}+)*)"
+    )
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: str
+    start: int
+    end: int
+    match: str
+    replacement: str
+
+
+def _phone_span(m):
+    """The longest prefix of the digit groups that is a plausible phone number."""
+    text = m.group(0)
+    while text:
+        digits = re.sub(r"\D", "", text)
+        international = text.startswith(("+", "00"))
+        if international:
+            national = re.sub(r"^(?:\+|00)(?:46)?", "", re.sub(r"[^\d+]", "", text))
+            national = national.removeprefix("0")
+            ok = 7 <= len(national) <= 12 and 8 <= len(digits) <= 15
+        else:
+            ok = 8 <= len(digits) <= 10 and digits[1] != "0"
+        if ok:
+            return m.start(), m.start() + len(text)
+        cut = max(text.rfind(" "), text.rfind("-"), text.rfind("\u00a0"))
+        text = text[:cut].rstrip(" -\u00a0") if cut > 0 else ""
+    return None
+
+
+def _scan(text, names):
+    """Every finding in one line or field of text, overlaps resolved, left to right."""
+    hits = []
+    for m in _EMAIL.finditer(text):
+        hits.append(_Hit("email", m.start(), m.end(), m.group(0), _PLACEHOLDERS["email"]))
+    for m in _PERSONNUMMER.finditer(text):
+        hits.append(
+            _Hit("personnummer", m.start(), m.end(), m.group(0), _PLACEHOLDERS["personnummer"])
+        )
+    for m in _PHONE.finditer(text):
+        span = _phone_span(m)
+        if span:
+            value = text[span[0]:span[1]]
+            hits.append(_Hit("phone", *span, value, _PLACEHOLDERS["phone"]))
+    for m in _ADDRESS.finditer(text):
+        hits.append(_Hit("address", m.start(), m.end(), m.group(0), _PLACEHOLDERS["address"]))
+    if names:
+        for m in _known_name_pattern(names).finditer(text):
+            last = m.group("last").split()[-1].rstrip("'’")
+            if last in names or last.removesuffix("s") in names:
+                continue  # a list of first names without commas: "Anne Barbro och Eva"
+            hits.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
+    for m in _UNKNOWN_NAME.finditer(text):
+        if m.group("alone"):
+            hits.append(_Hit("name", m.start(), m.end(), m.group(0), _PLACEHOLDERS["name"]))
+        else:
+            hits.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
+    return _without_overlaps(hits)
+
+
+def _without_overlaps(hits):
+    def rank(hit):
+        # The same digits can be both: "070123-4567" written with the personnummer's dash
+        # is a personnummer, "0701234567" without it is read as a phone number.
+        if hit.kind == "personnummer" and re.search(r"\d[-+]\d{4}$", hit.match):
+            priority = 0
+        else:
+            priority = {"email": 0, "phone": 1, "personnummer": 2}.get(hit.kind, 3)
+        return (hit.start, priority, -(hit.end - hit.start))
+
+    kept, end = [], -1
+    for hit in sorted(hits, key=rank):
+        if hit.start >= end:
+            kept.append(hit)
+            end = hit.end
+    return kept
+
+
+def _full_name_in_name_field(name):
+    """'Anna Svensson' in a field meant for a first name (an attendee, a guest)."""
+    words = name.split()
+    return len(words) > 1 and any(w[:1].isupper() for w in words[1:])
+
+
+def first_name(name):
+    """The first word of a name: what the public site shows of any person."""
+    words = (name or "").split()
+    return words[0] if words else ""
+
+
+# --- What a meeting or a visit publishes ---------------------------------------------
+
+_INTERNAL = re.compile(r"\[intern\].*?(?:\[/intern\]|\Z)", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class Context:
+    """What the pipeline needs to know about one meeting or visit."""
+
+    scope: str
+    names: frozenset
+    confirmed: set = field(default_factory=set)  # {(kind, match)}
+
+    def public_text(self, text):
+        """Plain text for the public: internal passages cut, findings masked."""
+        text = _INTERNAL.sub("", text or "")
+        out = []
+        for line in text.split("\n"):
+            for hit in reversed(_scan(line, self.names)):
+                if hit.kind in ALWAYS_MASKED or (hit.kind, hit.match) not in self.confirmed:
+                    line = line[: hit.start] + str(hit.replacement) + line[hit.end :]
+            out.append(line)
+        return "\n".join(out).strip()
+
+    def public_html(self, text):
+        """Markdown rendered safely after public_text()."""
+        return render_markdown(self.public_text(text))
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    match: str
+    field: str
+    line: int = 0
+    item: object = None
+    edit_url: str = ""
+    resolved: bool = False
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+    @property
+    def place(self):
+        parts = []
+        if self.item is not None:
+            parts.append(
+                gettext("Punkt %(position)s ”%(heading)s”")
+                % {"position": self.item.position, "heading": self.item.heading}
+            )
+        parts.append(str(self.field))
+        if self.line:
+            parts.append(gettext("rad %(line)s") % {"line": self.line})
+        return ", ".join(parts)
+
+
+def _check(context, fields):
+    """fields: (label, text, item, edit_url, is_name_field)."""
+    findings, seen = [], set()
+    for label, text, item, url, is_name_field in fields:
+        if not text:
+            continue
+        found = []
+        if is_name_field and _full_name_in_name_field(text):
+            found.append(("name", text.strip(), 0))
+        text = _INTERNAL.sub("", text)
+        for number, line in enumerate(text.split("\n"), start=1):
+            found += [
+                (hit.kind, hit.match, number)
+                for hit in _scan(line, context.names)
+                if not (is_name_field and hit.kind == "name")  # the whole field is checked above
+            ]
+        for kind, match, line in found:
+            key = (kind, match, label, line, item.pk if item is not None else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(
+                Finding(kind, match, label, line, item, url, (kind, match) in context.confirmed)
+            )
+    return findings
+
+
+def unresolved(findings):
+    return [f for f in findings if not f.resolved]
+
+
+def _confirmed(scopes):
+    confirmed = {scope: set() for scope in scopes}
+    for scope, kind, match in PrivacyConfirmation.objects.filter(scope__in=scopes).values_list(
+        "scope", "kind", "match"
+    ):
+        confirmed[scope].add((kind, match))
+    return confirmed
+
+
+def meeting_scope(meeting):
+    return f"meeting:{meeting.pk}"
+
+
+def visit_scope(visit):
+    return f"visit:{visit.pk}"
+
+
+def _names(*lists):
+    return frozenset(first_name(n) for names in lists for n in names if first_name(n))
+
+
+def _represents(meetings_or_visits):
+    """{group id: {person id: what they represent}}, one query for all groups."""
+    from groupwork.models import Membership
+
+    groups = {obj.group_id for obj in meetings_or_visits}
+    result = {group_id: {} for group_id in groups}
+    names = {group_id: [] for group_id in groups}
+    for m in Membership.objects.filter(group_id__in=groups).select_related("person"):
+        result[m.group_id][m.person_id] = m.represents
+        names[m.group_id].append(m.person.first_name)
+    return result, names
+
+
+def _meeting_parts(meetings):
+    """What meetings may publish, in a fixed number of queries however many meetings.
+
+    Returns {meeting pk: (context, represents, attendances, items, attachments)}.
+    """
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from meetings.models import AgendaItem, Attachment, Attendance
+
+    meetings = list(meetings)
+    prefetch_related_objects(
+        meetings,
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.filter(present=True).select_related("person").order_by("id"),
+            to_attr="public_attendances",
+        ),
+        Prefetch("items", queryset=AgendaItem.objects.order_by("position", "id"), to_attr="public_items"),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.filter(is_public=True).order_by("uploaded_at", "id"),
+            to_attr="public_attachments",
+        ),
+    )
+    represents, member_names = _represents(meetings)
+    confirmed = _confirmed([meeting_scope(m) for m in meetings])
+    parts = {}
+    for meeting in meetings:
+        attendances = meeting.public_attendances
+        names = _names(member_names[meeting.group_id], [a.name for a in attendances])
+        context = Context(meeting_scope(meeting), names, confirmed[meeting_scope(meeting)])
+        parts[meeting.pk] = (
+            context, represents[meeting.group_id], attendances, meeting.public_items,
+            meeting.public_attachments,
+        )
+    return parts
+
+
+def _affiliation(attendance, represents):
+    return attendance.affiliation or represents.get(attendance.person_id, "")
+
+
+def check_meeting(meeting):
+    """Every finding in what the minutes would publish, each with its place."""
+    context, represents, attendances, items, attachments = _meeting_parts([meeting])[meeting.pk]
+    edit = meeting.get_absolute_url()
+    fields = [
+        (_("Rubrik"), meeting.title, None, edit, False),
+        (_("Inledning"), meeting.opening, None, edit, False),
+    ]
+    if not meeting.location_is_private:
+        fields.append((_("Plats"), meeting.location, None, edit, False))
+    for attendance in attendances:
+        fields.append((_("Närvarande"), attendance.name, None, edit, True))
+        fields.append((_("Närvarandes tillhörighet"), _affiliation(attendance, represents), None, edit, False))
+    for item in items:
+        url = item.get_absolute_url()
+        fields += [
+            (_("Rubrik"), item.heading, item, url, False),
+            (_("Anteckningar"), item.notes, item, url, False),
+            (_("Beslut"), item.decision, item, url, False),
+        ]
+    for attachment in attachments:
+        item = next((i for i in items if i.pk == attachment.item_id), None)
+        fields.append((_("Bilagans namn"), attachment.name, item, edit, False))
+    findings = _check(context, fields)
+    for attachment in attachments:
+        match = f"{attachment.name} (#{attachment.pk})"
+        item = next((i for i in items if i.pk == attachment.item_id), None)
+        findings.append(
+            Finding("attachment", match, _("Bilaga"), 0, item, edit,
+                    ("attachment", match) in context.confirmed)
+        )
+    return findings
+
+
+def _visit_parts(visits):
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from visits.models import Participant
+
+    visits = list(visits)
+    prefetch_related_objects(
+        visits,
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.filter(status=Participant.Status.CONFIRMED)
+            .select_related("person")
+            .order_by("id"),
+            to_attr="public_participants",
+        ),
+    )
+    represents, member_names = _represents(visits)
+    confirmed = _confirmed([visit_scope(v) for v in visits])
+    parts = {}
+    for visit in visits:
+        participants = visit.public_participants
+        names = _names(member_names[visit.group_id], [p.name for p in participants])
+        context = Context(visit_scope(visit), names, confirmed[visit_scope(visit)])
+        parts[visit.pk] = (context, represents[visit.group_id], participants)
+    return parts
+
+
+def check_visit(visit):
+    """Every finding in what the study-visit report would publish."""
+    context, represents, participants = _visit_parts([visit])[visit.pk]
+    edit = visit.get_absolute_url()
+    fields = [
+        (_("Ort"), visit.destination, None, edit, False),
+        (_("Värdorganisation"), visit.host, None, edit, False),
+        (_("Syfte"), visit.purpose, None, edit, False),
+        (_("Rapport"), visit.report, None, edit, False),
+    ]
+    for participant in participants:
+        role = participant.guest_role or represents.get(participant.person_id, "")
+        fields.append((_("Deltagare"), participant.name, None, edit, True))
+        fields.append((_("Deltagarens roll"), role, None, edit, False))
+    return _check(context, fields)
+
+
+@dataclass
+class PublicItem:
+    position: int
+    heading: str
+    notes_html: str
+    decision_html: str
+    notes: str
+    decision: str
+    outcome: str
+    attachments: list
+
+
+@dataclass
+class PublicMinutes:
+    """Everything of a meeting the public may see, already through the pipeline."""
+
+    group: object
+    slug: str
+    title: str
+    starts_at: object
+    place: str
+    opening_html: str
+    opening: str
+    attendees: list  # (first name, affiliation, only_items)
+    items: list
+    attachments: list  # (name, public slug of meeting, pk) of the meeting itself
+    published_at: object
+    updated_at: object
+
+    @property
+    def summary(self):
+        return ", ".join(item.heading for item in self.items)
+
+
+def _public_attachment(attachment, context):
+    return {"pk": attachment.pk, "name": context.public_text(attachment.name),
+            "size": attachment.size}
+
+
+def public_minutes(meeting):
+    """The published view of a meeting: the only thing public views render."""
+    return public_minutes_many([meeting])[0]
+
+
+def public_minutes_many(meetings):
+    """public_minutes() for several meetings (the feed) in the same number of queries."""
+    parts = _meeting_parts(meetings)
+    return [_public_minutes(m, *parts[m.pk]) for m in meetings]
+
+
+def _public_minutes(meeting, context, represents, attendances, items, attachments):
+    text, html = context.public_text, context.public_html
+    public_items = []
+    for item in items:
+        public_items.append(
+            PublicItem(
+                position=item.position,
+                heading=text(item.heading),
+                notes_html=html(item.notes),
+                decision_html=html(item.decision),
+                notes=text(item.notes),
+                decision=text(item.decision),
+                outcome=item.get_outcome_display(),
+                attachments=[
+                    _public_attachment(a, context) for a in attachments if a.item_id == item.pk
+                ],
+            )
+        )
+    starts = timezone.localtime(meeting.starts_at)
+    default_title = gettext("Anteckningar från mötet %(date)s") % {
+        "date": _date(starts.date())
+    }
+    return PublicMinutes(
+        group=meeting.group,
+        slug=meeting.public_slug,
+        title=text(meeting.title) or default_title,
+        starts_at=starts,
+        place="" if meeting.location_is_private else text(meeting.location),
+        opening_html=html(meeting.opening),
+        opening=text(meeting.opening),
+        attendees=[
+            (
+                first_name(a.name),
+                text(_affiliation(a, represents)),
+                text(a.only_items),
+            )
+            for a in attendances
+        ],
+        items=public_items,
+        attachments=[_public_attachment(a, context) for a in attachments if a.item_id is None],
+        published_at=meeting.published_at,
+        updated_at=meeting.updated_at,
+    )
+
+
+@dataclass
+class PublicReport:
+    group: object
+    slug: str
+    title: str
+    destination: str
+    host: str
+    starts_on: object
+    ends_on: object
+    purpose_html: str
+    report_html: str
+    report: str
+    participants: list  # (first name, role)
+    published_at: object
+    updated_at: object
+
+
+def public_report(visit):
+    """The published view of a study-visit report. No host contact, no travel, no plan."""
+    return public_reports_many([visit])[0]
+
+
+def public_reports_many(visits):
+    parts = _visit_parts(visits)
+    return [_public_report(v, *parts[v.pk]) for v in visits]
+
+
+def _public_report(visit, context, represents, participants):
+    text = context.public_text
+    destination, host = text(visit.destination), text(visit.host)
+    return PublicReport(
+        group=visit.group,
+        slug=visit.public_slug,
+        title=gettext("Studiebesök i %(destination)s") % {"destination": destination},
+        destination=destination,
+        host=host,
+        starts_on=visit.starts_on,
+        ends_on=visit.ends_on,
+        purpose_html=context.public_html(visit.purpose),
+        report_html=context.public_html(visit.report),
+        report=text(visit.report),
+        participants=[
+            (first_name(p.name), text(p.guest_role or represents.get(p.person_id, "")))
+            for p in participants
+        ],
+        published_at=visit.report_published_at,
+        updated_at=visit.updated_at,
+    )
+
+
+def strict_text(text):
+    """Text shown where no check has run (list titles): every finding is masked."""
+    return Context("", frozenset()).public_text(text)
+
+
+def strict_html(text):
+    """Markdown that no check has covered (a group's description), strictly masked."""
+    return render_markdown(strict_text(text))
+
+
+def _date(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+def unique_public_slug(queryset, base):
+    """base, or base-2, base-3 ... : the first not yet used in the group."""
+    base = slugify(base)[:70] or "publicerat"
+    taken = set(queryset.filter(public_slug__startswith=base).values_list("public_slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+# --- Sending it ------------------------------------------------------------------------
+
+
+def gone(request, what):
+    """410 Gone: it was published and is not any more."""
+    with translation.override("sv"):
+        return render(request, "public/gone.html", {"what": what}, status=410)
+
+
+CACHE_SECONDS = 3600
+
+
+def public_response(request, stamp, last_modified, render, content_type="text/html; charset=utf-8"):
+    """A public response with ETag/Last-Modified, 304 when unchanged, the body from the cache.
+
+    `stamp` must change whenever what `render` would produce changes (publication state,
+    update time, version); the cache key and the ETag are made from it, so nothing stale
+    is served after an unpublish or an edit, in any process sharing the database.
+    """
+    etag = '"' + hashlib.sha256(repr((request.path, stamp)).encode()).hexdigest()[:40] + '"'
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        key = "public:" + etag.strip('"')
+        content = cache.get(key)
+        if content is None:
+            with translation.override("sv"):
+                content = render()
+            cache.set(key, content, CACHE_SECONDS)
+        response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    if timestamp:
+        response["Last-Modified"] = http_date(timestamp)
+    # Anyone may keep a copy, but must ask again before using it: unpublishing is immediate.
+    response["Cache-Control"] = "public, no-cache"
+    return response

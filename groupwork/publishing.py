@@ -1,0 +1,306 @@
+"""Publishing to the open site (staff side): the privacy check page, confirmations,
+publish and unpublish, for minutes and study-visit reports. Facilitators only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models.signals import post_delete, post_save
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupwork import privacy
+from groupwork.access import membership_for
+from groupwork.models import Membership, Person, PrivacyConfirmation
+from meetings.models import AgendaItem, Attachment, Attendance, Meeting, StatusError
+from visits.models import Participant, StudyVisit
+
+
+@login_required
+def overview(request, group_slug):
+    """What the group has published and what is ready to be checked."""
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    meetings = group.meetings.filter(
+        status__in=[Meeting.Status.APPROVED, Meeting.Status.PUBLISHED]
+    ).order_by("-starts_at")
+    visits = group.study_visits.exclude(report="").order_by("-starts_on", "-id")
+    return render(
+        request,
+        "groupwork/publish_overview.html",
+        {"group": group, "meetings": meetings, "visits": visits},
+    )
+
+
+def _meeting_for(request, group_slug, pk):
+    membership = membership_for(request, group_slug, facilitator=True)
+    return get_object_or_404(membership.group.meetings.select_related("group"), pk=pk)
+
+
+def _visit_for(request, group_slug, pk):
+    membership = membership_for(request, group_slug, facilitator=True)
+    return get_object_or_404(membership.group.study_visits.select_related("group"), pk=pk)
+
+
+def _check_page(request, obj, findings, scope, context):
+    confirmations = {
+        (c.kind, c.match): c
+        for c in PrivacyConfirmation.objects.filter(scope=scope).select_related(
+            "confirmed_by__person"
+        )
+    }
+    resolved = [(f, confirmations.get((f.kind, f.match))) for f in findings if f.resolved]
+    return render(
+        request,
+        "groupwork/publish_check.html",
+        {
+            "group": obj.group,
+            "object": obj,
+            "unresolved": privacy.unresolved(findings),
+            "resolved": resolved,
+            "always_masked": [str(privacy.KINDS[k]) for k in sorted(privacy.ALWAYS_MASKED)],
+            **context,
+        },
+    )
+
+
+@login_required
+def meeting_check(request, group_slug, pk):
+    meeting = _meeting_for(request, group_slug, pk)
+    findings = privacy.check_meeting(meeting)
+    reasons = []
+    if meeting.status not in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED):
+        reasons.append(_("Anteckningarna är inte justerade."))
+    is_published = meeting.status == Meeting.Status.PUBLISHED
+    args = [meeting.group.slug, meeting.pk]
+    return _check_page(
+        request,
+        meeting,
+        findings,
+        privacy.meeting_scope(meeting),
+        {
+            "kind": "meeting",
+            "title": _("Granska och publicera anteckningarna från %(date)s")
+            % {"date": _local_date(meeting.starts_at)},
+            "back_url": meeting.get_absolute_url(),
+            "reasons": reasons,
+            "is_published": is_published,
+            "was_published": bool(meeting.public_slug) and not is_published,
+            "public_url": reverse("public:minutes", args=[meeting.group.slug, meeting.public_slug])
+            if meeting.public_slug
+            else "",
+            "group_is_public": meeting.group.is_public,
+            "internal_count": meeting.items.exclude(internal_notes="").count(),
+            "confirm_url": reverse("groupwork:publishing_meeting_confirm", args=args),
+            "publish_url": reverse("groupwork:publishing_meeting_publish", args=args),
+            "unpublish_url": reverse("groupwork:publishing_meeting_unpublish", args=args),
+        },
+    )
+
+
+@login_required
+def visit_check(request, group_slug, pk):
+    visit = _visit_for(request, group_slug, pk)
+    findings = privacy.check_visit(visit)
+    reasons = [] if visit.report.strip() else [_("Det finns ingen rapport än.")]
+    is_published = _visit_is_published(visit)
+    args = [visit.group.slug, visit.pk]
+    return _check_page(
+        request,
+        visit,
+        findings,
+        privacy.visit_scope(visit),
+        {
+            "kind": "visit",
+            "title": _("Granska och publicera rapporten från %(destination)s")
+            % {"destination": visit.destination},
+            "back_url": visit.get_absolute_url(),
+            "reasons": reasons,
+            "is_published": is_published,
+            "was_published": bool(visit.public_slug) and not is_published,
+            "public_url": reverse("public:report", args=[visit.group.slug, visit.public_slug])
+            if visit.public_slug
+            else "",
+            "group_is_public": visit.group.is_public,
+            "internal_count": 0,
+            "confirm_url": reverse("groupwork:publishing_visit_confirm", args=args),
+            "publish_url": reverse("groupwork:publishing_visit_publish", args=args),
+            "unpublish_url": reverse("groupwork:publishing_visit_unpublish", args=args),
+        },
+    )
+
+
+def _visit_is_published(visit):
+    return bool(
+        visit.report_publish and visit.report_published_at and not visit.report_unpublished_at
+    )
+
+
+def _confirm(request, obj, findings, scope):
+    """Record that one match is fine; only a match the check actually found can be confirmed."""
+    kind, match = request.POST.get("kind", ""), request.POST.get("match", "")
+    if any(f.kind == kind and f.match == match for f in privacy.unresolved(findings)):
+        PrivacyConfirmation.objects.get_or_create(
+            scope=scope,
+            kind=kind,
+            match=match,
+            defaults={"group": obj.group, "confirmed_by": request.user},
+        )
+        messages.success(request, _("”%(match)s” är markerat som okej.") % {"match": match})
+    else:
+        messages.warning(request, _("Fyndet finns inte längre; sidan visar kontrollen som den ser ut nu."))
+
+
+@require_POST
+@login_required
+def meeting_confirm(request, group_slug, pk):
+    meeting = _meeting_for(request, group_slug, pk)
+    _confirm(request, meeting, privacy.check_meeting(meeting), privacy.meeting_scope(meeting))
+    return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def visit_confirm(request, group_slug, pk):
+    visit = _visit_for(request, group_slug, pk)
+    _confirm(request, visit, privacy.check_visit(visit), privacy.visit_scope(visit))
+    return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
+
+
+@require_POST
+@login_required
+def meeting_publish(request, group_slug, pk):
+    meeting = _meeting_for(request, group_slug, pk)
+    was_published = meeting.status == Meeting.Status.PUBLISHED
+    try:
+        meeting.publish(by=request.user)
+    except privacy.NotPublishable as refused:
+        messages.error(request, str(refused))
+    except StatusError:
+        messages.error(request, _("Anteckningarna ändrades samtidigt. Försök igen."))
+    else:
+        if was_published:
+            messages.info(request, _("Anteckningarna var redan publicerade."))
+        else:
+            messages.success(request, _("Anteckningarna är publicerade på den öppna webbplatsen."))
+    return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def meeting_unpublish(request, group_slug, pk):
+    meeting = _meeting_for(request, group_slug, pk)
+    try:
+        meeting.unpublish(by=request.user)
+    except StatusError:
+        messages.error(request, _("Anteckningarna ändrades samtidigt. Försök igen."))
+    else:
+        messages.success(request, _("Anteckningarna är borttagna från den öppna webbplatsen."))
+    return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
+
+
+@require_POST
+@login_required
+def visit_publish(request, group_slug, pk):
+    visit = _visit_for(request, group_slug, pk)
+    was_published = _visit_is_published(visit)
+    try:
+        visit.publish_report(by=request.user)
+    except privacy.NotPublishable as refused:
+        messages.error(request, str(refused))
+    else:
+        if was_published:
+            messages.info(request, _("Rapporten var redan publicerad."))
+        else:
+            messages.success(request, _("Rapporten är publicerad på den öppna webbplatsen."))
+    return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
+
+
+@require_POST
+@login_required
+def visit_unpublish(request, group_slug, pk):
+    visit = _visit_for(request, group_slug, pk)
+    visit.unpublish_report(by=request.user)
+    messages.success(request, _("Rapporten är borttagen från den öppna webbplatsen."))
+    return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
+
+
+def _local_date(moment):
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def publish_demo(group, by=None):
+    """Publish the demo group's two most recent approved minutes, if the check passes.
+
+    Minutes with findings stay unpublished, as they would for a facilitator.
+    """
+    published = 0
+    for meeting in group.meetings.filter(status=Meeting.Status.APPROVED).order_by("-starts_at")[:2]:
+        try:
+            meeting.publish(by=by)
+            published += 1
+        except privacy.NotPublishable:
+            pass
+    return published
+
+
+# Published pages are cached under a stamp that includes the meeting's or visit's
+# updated_at; a change to what they show touches it, so that every process sharing the
+# database stops serving the old page at once.
+
+
+def _touch_meetings(**lookup):
+    Meeting.objects.filter(status=Meeting.Status.PUBLISHED, **lookup).update(
+        updated_at=timezone.now()
+    )
+
+
+def _touch_visits(**lookup):
+    StudyVisit.objects.filter(report_published_at__isnull=False, **lookup).update(
+        updated_at=timezone.now()
+    )
+
+
+def _meeting_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touch_meetings(pk=instance.meeting_id)
+
+
+def _participant_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _touch_visits(pk=instance.visit_id)
+
+
+def _person_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    person_id = instance.pk if sender is Person else instance.person_id
+    groups = Membership.objects.filter(person_id=person_id).values("group_id")
+    _touch_meetings(group_id__in=groups)
+    _touch_visits(group_id__in=groups)
+
+
+def _confirmation_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    kind, _sep, pk = instance.scope.partition(":")
+    if pk.isdigit():
+        (_touch_meetings if kind == "meeting" else _touch_visits)(pk=int(pk))
+
+
+for _model, _receiver in [
+    (AgendaItem, _meeting_part_changed),
+    (Attendance, _meeting_part_changed),
+    (Attachment, _meeting_part_changed),
+    (Participant, _participant_changed),
+    (Person, _person_changed),
+    (Membership, _person_changed),
+    (PrivacyConfirmation, _confirmation_changed),
+]:
+    post_save.connect(_receiver, sender=_model, dispatch_uid=f"publishing-save-{_model.__name__}")
+    post_delete.connect(
+        _receiver, sender=_model, dispatch_uid=f"publishing-delete-{_model.__name__}"
+    )

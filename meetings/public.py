@@ -1,0 +1,329 @@
+"""The public site's minutes, group pages and feed. Everything renders through
+groupwork.privacy: views never hand a model's own text to a template."""
+
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from groupwork import privacy
+from groupwork.models import Group
+from meetings.models import Attachment, Meeting
+from visits.public import published_visits
+
+PAGE_SIZE = 20
+FEED_SIZE = 20
+
+
+def _public_group(group_slug):
+    return get_object_or_404(Group, slug=group_slug, is_public=True)
+
+
+def _meeting(group_slug, public_slug):
+    """The meeting behind a public URL: 404 if it never was public, None if it is gone."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("group"),
+        group__slug=group_slug,
+        group__is_public=True,
+        public_slug=public_slug,
+    )
+    return meeting if meeting.status == Meeting.Status.PUBLISHED else None
+
+
+def _stamp(meeting):
+    return (meeting.pk, meeting.updated_at, meeting.version, meeting.published_at,
+            meeting.group.name)
+
+
+@require_safe
+def index(request):
+    groups = list(Group.objects.filter(is_public=True).order_by("name"))
+    for group in groups:
+        group.public_description = privacy.strict_html(group.description)
+    stamp = [(g.slug, g.name, g.description) for g in groups]
+    return privacy.public_response(
+        request, stamp, None,
+        lambda: render_to_string("public/index.html", {"groups": groups}, request),
+    )
+
+
+def _group_stamp(group_slug):
+    """The group with a stamp of everything it publishes: one query."""
+    meetings = Meeting.objects.published().filter(group=OuterRef("pk"))
+    visits = published_visits().filter(group=OuterRef("pk"))
+
+    def newest(queryset, column):
+        return Subquery(queryset.order_by(f"-{column}").values(column)[:1])
+
+    def count(queryset):
+        return Subquery(
+            queryset.order_by().values("group").annotate(n=Count("pk")).values("n")[:1]
+        )
+
+    group = get_object_or_404(
+        Group.objects.filter(slug=group_slug, is_public=True).annotate(
+            meetings_changed=newest(meetings, "updated_at"),
+            meetings_count=count(meetings),
+            visits_changed=newest(visits, "updated_at"),
+            visits_count=count(visits),
+        )
+    )
+    changed = max(
+        (d for d in (group.meetings_changed, group.visits_changed) if d), default=None
+    )
+    stamp = (group.pk, group.name, group.description, group.meetings_changed,
+             group.meetings_count, group.visits_changed, group.visits_count)
+    group.public_description = privacy.strict_html(group.description)
+    return group, stamp, changed
+
+
+def _entries(group):
+    """Published minutes and reports of the group, newest first, as light rows."""
+    entries = [
+        {
+            "kind": "minutes",
+            "date": timezone.localtime(m.starts_at).date(),
+            "title": m.title,
+            "url": reverse("public:minutes", args=[group.slug, m.public_slug]),
+            "object": m,
+        }
+        for m in Meeting.objects.published().filter(group=group).select_related("group")
+    ]
+    entries += [
+        {
+            "kind": "report",
+            "date": v.starts_on or timezone.localtime(v.report_published_at).date(),
+            "title": "",
+            "url": reverse("public:report", args=[group.slug, v.public_slug]),
+            "object": v,
+        }
+        for v in published_visits().filter(group=group).select_related("group")
+    ]
+    entries.sort(key=lambda e: (e["date"], e["object"].pk), reverse=True)
+    return entries
+
+
+@require_safe
+def group_page(request, group_slug):
+    group, stamp, changed = _group_stamp(group_slug)
+    page_number = request.GET.get("sida", "1")
+
+    def render_page():
+        page = Paginator(_entries(group), PAGE_SIZE).get_page(page_number)
+        for entry in page:
+            entry["title"] = _entry_title(entry)
+        return render_to_string(
+            "public/group.html", {"group": group, "page": page}, request
+        )
+
+    return privacy.public_response(request, (stamp, page_number), changed, render_page)
+
+
+def _entry_title(entry):
+    """A list title without the whole pipeline per row: strictly masked, or the date."""
+    if entry["kind"] == "report":
+        return _("Studiebesök i %(destination)s") % {
+            "destination": privacy.strict_text(entry["object"].destination)
+        }
+    return privacy.strict_text(entry["title"]) or _("Anteckningar från mötet %(date)s") % {
+        "date": _format_date(entry["date"])
+    }
+
+
+def _format_date(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+@require_safe
+def minutes(request, group_slug, public_slug):
+    meeting = _meeting(group_slug, public_slug)
+    if meeting is None:
+        return privacy.gone(request, _("Anteckningarna"))
+    return privacy.public_response(
+        request,
+        _stamp(meeting),
+        meeting.updated_at,
+        lambda: render_to_string(
+            "public/minutes.html", {"doc": privacy.public_minutes(meeting)}, request
+        ),
+    )
+
+
+@require_safe
+def minutes_markdown(request, group_slug, public_slug):
+    meeting = _meeting(group_slug, public_slug)
+    if meeting is None:
+        return privacy.gone(request, _("Anteckningarna"))
+    response = privacy.public_response(
+        request,
+        _stamp(meeting),
+        meeting.updated_at,
+        lambda: render_to_string(
+            "public/minutes.md",
+            {"doc": privacy.public_minutes(meeting), "url": _absolute(meeting)},
+        ),
+        content_type="text/markdown; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{meeting.public_slug}.md"'
+    return response
+
+
+@require_safe
+def minutes_pdf(request, group_slug, public_slug):
+    meeting = _meeting(group_slug, public_slug)
+    if meeting is None:
+        return privacy.gone(request, _("Anteckningarna"))
+    response = privacy.public_response(
+        request,
+        _stamp(meeting),
+        meeting.updated_at,
+        lambda: _pdf(privacy.public_minutes(meeting), _absolute(meeting)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{meeting.public_slug}.pdf"'
+    return response
+
+
+@require_safe
+def minutes_snippet(request, group_slug, public_slug):
+    """A ready-to-paste HTML block for an Öppna soc post: summary and a link back."""
+    meeting = _meeting(group_slug, public_slug)
+    if meeting is None:
+        return privacy.gone(request, _("Anteckningarna"))
+
+    def render_page():
+        doc = privacy.public_minutes(meeting)
+        snippet = render_to_string(
+            "public/_snippet.html", {"doc": doc, "url": _absolute(meeting)}
+        ).strip()
+        return render_to_string(
+            "public/snippet.html", {"doc": doc, "snippet": snippet}, request
+        )
+
+    return privacy.public_response(request, _stamp(meeting), meeting.updated_at, render_page)
+
+
+@require_safe
+def attachment(request, group_slug, public_slug, pk):
+    """A public attachment of published minutes, never from MEDIA_URL."""
+    meeting = _meeting(group_slug, public_slug)
+    if meeting is None:
+        return privacy.gone(request, _("Bilagan"))
+    attachment = get_object_or_404(Attachment, meeting=meeting, pk=pk, is_public=True)
+    if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
+        raise Http404
+    inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+
+
+def _absolute(meeting):
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "public:minutes", args=[meeting.group.slug, meeting.public_slug]
+    )
+
+
+class _AtomWithContent(feedgenerator.Atom1Feed):
+    """Atom with the full text in <content>, which feed readers and WordPress importers use."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+@require_safe
+def feed(request, group_slug):
+    group, stamp, changed = _group_stamp(group_slug)
+
+    def render_feed():
+        base = settings.SITE_URL.rstrip("/")
+        link = base + reverse("public:group", args=[group.slug])
+        atom = _AtomWithContent(
+            title=_("%(group)s – öppna anteckningar") % {"group": group.name},
+            link=link,
+            description=privacy.strict_text(group.description),
+            language="sv",
+            feed_url=base + reverse("public:feed", args=[group.slug]),
+            feed_guid=link,
+        )
+        entries = _entries(group)[:FEED_SIZE]
+        docs = dict(
+            zip(
+                [id(e) for e in entries if e["kind"] == "minutes"],
+                privacy.public_minutes_many([e["object"] for e in entries if e["kind"] == "minutes"]),
+            )
+        )
+        docs.update(
+            zip(
+                [id(e) for e in entries if e["kind"] == "report"],
+                privacy.public_reports_many([e["object"] for e in entries if e["kind"] == "report"]),
+            )
+        )
+        for entry in entries:
+            doc = docs[id(entry)]
+            if entry["kind"] == "minutes":
+                body, summary = "public/_minutes_body.html", doc.summary
+            else:
+                body, summary = "public/_report_body.html", doc.destination
+            url = base + entry["url"]
+            atom.add_item(
+                title=doc.title,
+                link=url,
+                description=summary,
+                unique_id=url,
+                pubdate=doc.published_at,
+                updateddate=doc.updated_at,
+                content=render_to_string(body, {"doc": doc, "in_feed": True}),
+            )
+        return atom.writeString("utf-8")
+
+    return privacy.public_response(
+        request, stamp, changed, render_feed, content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _pdf(doc, url):
+    """The minutes as a PDF for the archive (fpdf2; it does not produce PDF/A)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(doc.title)
+    pdf.set_author(doc.group.name)
+    pdf.set_creator("Groupwork")
+    pdf.set_lang("sv")
+    pdf.set_margins(20, 20, 20)
+    if (_FONTS / "DejaVuSans.ttf").exists():
+        pdf.add_font("body", "", str(_FONTS / "DejaVuSans.ttf"))
+        pdf.add_font("body", "B", str(_FONTS / "DejaVuSans-Bold.ttf"))
+        pdf.add_font("body", "I", str(_FONTS / "DejaVuSans-Oblique.ttf"))
+        family = "body"
+    else:
+        family = "Helvetica"  # Latin-1 core font: å, ä and ö still work
+    pdf.add_page()
+    html = render_to_string("public/minutes_pdf.html", {"doc": doc, "url": url})
+    pdf.set_font(family, size=11)
+    pdf.write_html(html, font_family=family)
+    out = BytesIO()
+    pdf.output(out)
+    return out.getvalue()
