@@ -178,7 +178,8 @@ def confirm(request, group_slug):
         name, data = payload["name"], base64.b64decode(payload["data"])
         date = payload["date"] and forms.DateField().to_python(payload["date"])
         try:
-            preview = importer.parse(importer.read_text(data, name), date=date, member_names=members)
+            text = importer.read_text(data, name)
+            preview = importer.parse(text, date=date, member_names=members)
             tasks = [
                 int(i) for i in request.POST.getlist(f"tasks-{index}")
                 if i.isdigit() and int(i) < len(preview["tasks"])

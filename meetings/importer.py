@@ -154,15 +154,23 @@ _ATTENDEE_LABEL = re.compile(
     r"anmäld frånvaro)\s*(?::\s*(?P<rest>.*))?$",
     re.I,
 )
-_ABSENT_LABELS = ("frånvarande", "ej närvarande", "anmält förhinder", "förhinder", "anmäld frånvaro")
-_PLACE_LABEL = re.compile(r"^(?:plats(?:\s+och\s+lokal)?|lokal|mötesplats)\s*:\s*(?P<rest>.+)$", re.I)
-_DATE_LABEL = re.compile(r"^(?:datum(?:\s+och\s+tid)?|tid(?:\s+och\s+plats)?|när)\s*:\s*(?P<rest>.+)$", re.I)
+_ABSENT_LABELS = (
+    "frånvarande", "ej närvarande", "anmält förhinder", "förhinder", "anmäld frånvaro",
+)
+_PLACE_LABEL = re.compile(
+    r"^(?:plats(?:\s+och\s+lokal)?|lokal|mötesplats)\s*:\s*(?P<rest>.+)$", re.I
+)
+_DATE_LABEL = re.compile(
+    r"^(?:datum(?:\s+och\s+tid)?|tid(?:\s+och\s+plats)?|när)\s*:\s*(?P<rest>.+)$", re.I
+)
 _NOTE_TAKER_LABEL = re.compile(
     r"^(?:vid pennan|vid tangenterna|antecknat av|antecknades av|antecknare|sekreterare|"
     r"protokollförare|minnesanteckningar förda av|anteckningar förda av)\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
-_ADJUSTER_LABEL = re.compile(r"^(?:justeras av|justerat av|justerad av|justerare)\s*:?\s*(?P<rest>.*)$", re.I)
+_ADJUSTER_LABEL = re.compile(
+    r"^(?:justeras av|justerat av|justerad av|justerare)\s*:?\s*(?P<rest>.*)$", re.I
+)
 _DECISION_LABEL = re.compile(r"^beslut\s*:?\s*(?P<rest>.*)$", re.I)
 _SIGNATURE = re.compile(rf"^/\s*(?P<first>{FULL_NAME})$")
 _SIGNATURE_PAIR = re.compile(rf"^(?P<first>{FULL_NAME})\s*/\s*(?P<second>{FULL_NAME})$")
@@ -173,7 +181,9 @@ _NUMBERED = re.compile(r"^(?:§\s*\d{1,3}|\d{1,2}[.)])\s+(?P<text>\S.{0,120})$")
 _BULLET = re.compile(r"^(?:[-–—•*+]\s+)")
 _NUMBER_PREFIX = re.compile(r"^(?:§\s*\d{1,3}\.?|\d{1,2}[.)])\s+")
 # Section words that frame the minutes rather than name an agenda item.
-_FRAME_WORDS = {"anteckningar", "minnesanteckningar", "mötesanteckningar", "protokoll", "dagordning"}
+_FRAME_WORDS = {
+    "anteckningar", "minnesanteckningar", "mötesanteckningar", "protokoll", "dagordning",
+}
 
 _DECISION = re.compile(
     r"^(?:(?:gruppen|vi|nätverket|mötet|styrgruppen|ledningsgruppen|arbetsgruppen)\s+"
@@ -234,6 +244,10 @@ def _plain(line):
 # Dates
 
 
+# A meeting whose minutes give no time is stored at this time of day.
+DEFAULT_TIME = time(9, 0)
+
+
 def _find_date(text, need_year=True):
     """The first date in the text as (date or (month, day), start time, end time), or None.
 
@@ -291,7 +305,8 @@ def _person(entry):
     if not match:
         return None
     first, _sep, surname = match["name"].partition(" ")
-    affiliation = " ".join(part.strip() for part in (match["aff"] or "").split("\t") if part.strip())
+    columns = (match["aff"] or "").split("\t")
+    affiliation = " ".join(part.strip() for part in columns if part.strip())
     person = {
         "name": first,
         "surname": surname.strip(),
@@ -574,7 +589,9 @@ def _heading(lines, i, explicit):
     if explicit:
         return _explicit_heading(line)
     # Without markup an item heading is a short line standing alone between blank lines.
-    alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 == len(lines) or not lines[i + 1].strip())
+    before = i == 0 or not lines[i - 1].strip()
+    after = i + 1 == len(lines) or not lines[i + 1].strip()
+    alone = before and after
     plain = _plain(line)
     if (
         alone
@@ -656,12 +673,23 @@ def _next_meeting(preview):
         if re.search(r"\bnästa (?:\w+)?möte\b", item["heading"], re.I):
             texts.append("nästa möte " + item["notes"][:80])
     for text in texts:
-        for trigger in _NEXT_MEETING.finditer(re.sub(r"[*_]+", "", text)):
-            window = re.sub(r"[*_]+", "", text)[trigger.end():trigger.end() + 40]
-            window = re.sub(r"^(?:den|på)\s+(?:\w+dag(?:en)?\s+)?(?:den\s+)?", "", window, flags=re.I)
-            window = re.sub(r"^\w+dag(?:en)?\s+(?:den\s+)?", "", window, flags=re.I)
-            found = _find_date(window, need_year=False)
-            if not found or re.match(r"\s*\d", window) is None:
+        text = re.sub(r"[*_]+", "", text)
+        for trigger in _NEXT_MEETING.finditer(text):
+            # "den 7 nov", "på tisdag den 7 nov", "tisdag 7 nov"
+            window = re.sub(
+                r"^(?:(?:den|på)\s+)?(?:\w+dag(?:en)?\s+)?(?:den\s+)?",
+                "",
+                text[trigger.end():trigger.end() + 40],
+                flags=re.I,
+            )
+            if not re.match(r"\d", window):
+                continue
+            try:
+                found = _find_date(window, need_year=False)
+            except ImportProblem as problem:
+                preview["unclear"].append(str(problem))
+                continue
+            if not found:
                 continue
             when, start, _end = found
             if isinstance(when, tuple):
@@ -681,10 +709,6 @@ def _following(after, month, day):
         if candidate > after:
             return candidate
     return Date(after.year + 1, month, day)
-
-
-# A meeting whose minutes give no time is stored at this time of day.
-DEFAULT_TIME = time(9, 0)
 
 
 def starts_at(preview):
@@ -776,7 +800,9 @@ def save(preview, group, data, filename, *, user=None, new_people="guests", task
     except IntegrityError:
         _remove_file(attachment)
         if group.meetings.filter(import_checksum=digest).exists():
-            raise AlreadyImported(_("”%(name)s” är redan importerad.") % {"name": filename}) from None
+            raise AlreadyImported(
+                _("”%(name)s” är redan importerad.") % {"name": filename}
+            ) from None
         raise
     except BaseException:
         _remove_file(attachment)
@@ -813,34 +839,33 @@ def _save_meeting(preview, group, digest, user):
 
 
 def _save_people(preview, group, meeting, new_people, tasks):
-    people = match_people(preview, group)
+    """The meeting's attendances; returns first name → Person for the roles and tasks."""
+    memberships = list(group.memberships.select_related("person").order_by("active_to", "id"))
     needs_person = {preview["note_taker"], preview["adjuster"]} - {""}
     needs_person |= {owner for i in tasks for owner in preview["tasks"][i]["owners"]}
     names = [a["name"] for a in preview["attendees"]]
     left = min(preview["date"], timezone.localdate() - timedelta(days=1))
-    affiliation = {a["name"]: a["affiliation"] for a in reversed(preview["attendees"])}
+    people = {}
 
-    def new_member(name, affiliation):
-        twin = names.count(name) > 1 or group.memberships.filter(person__first_name=name).exists()
-        person = Person.objects.create(first_name=name, known_as=affiliation[:60] if twin else "")
-        Membership.objects.create(
-            group=group, person=person, represents=affiliation[:120], active_to=left
-        )
+    def person_for(name, affiliation, create):
+        person = _member(memberships, name, affiliation)
+        if person is None and create:
+            # Two of the same name in one file are told apart by what they represent.
+            known_as = affiliation[:60] if names.count(name) > 1 else ""
+            person = Person.objects.create(first_name=name, known_as=known_as)
+            Membership.objects.create(
+                group=group, person=person, represents=affiliation[:120], active_to=left
+            )
         return person
 
-    seen = set()
     for attendee in preview["attendees"]:
         name = attendee["name"]
-        person = people.get(name) if names.count(name) == 1 else None
-        if person is None and (new_people == "members" or name in needs_person):
-            person = new_member(name, attendee["affiliation"])
-            people.setdefault(name, person)
-            if people[name] is None:
-                people[name] = person
-        if person is not None and person.pk in seen:
-            continue
-        if person is not None:
-            seen.add(person.pk)
+        create = new_people == "members" or name in needs_person
+        person = person_for(name, attendee["affiliation"], create)
+        if person is not None and person in people.values():
+            continue  # listed twice
+        if people.get(name) is None:
+            people[name] = person
         Attendance.objects.create(
             meeting=meeting,
             person=person,
@@ -851,7 +876,7 @@ def _save_people(preview, group, meeting, new_people, tasks):
         )
     for name in needs_person:
         if people.get(name) is None:
-            people[name] = new_member(name, affiliation.get(name, ""))
+            people[name] = person_for(name, "", create=True)
     meeting.note_taker = people.get(preview["note_taker"])
     meeting.adjuster = people.get(preview["adjuster"])
     if meeting.note_taker or meeting.adjuster:

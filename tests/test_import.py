@@ -105,7 +105,9 @@ def test_ledningsgrupp_sample_imports_with_people_items_decision_and_task(group)
     assert items[2].outcome == DEFERRED
     assert items[4].outcome == DEFERRED  # "Frågan tas upp vid nästa möte."
     assert items[6].outcome == DECIDED
-    assert items[6].decision == "Gruppen beslutar att temat för nästa utvecklingsgrupp blir CurioCity."
+    assert items[6].decision == (
+        "Gruppen beslutar att temat för nästa utvecklingsgrupp blir CurioCity."
+    )
     assert items[0].notes.startswith("Olika möten är på gång nu i veckan.")
     assert meeting.note_taker.first_name == "Pernilla"
     assert _tasks(meeting) == [
@@ -146,7 +148,8 @@ def test_foraldragruppen_sample_imports_inline_attendees_tasks_and_next_meeting(
         "Gruppen enas om att Anne frågar ordförande i Socialnämnden om hon är "
         "intresserad av att följa med."
     )
-    assert "Vi enas också om att bjuda in David" in meeting.items.get(heading="Andra kommuner").decision
+    andra_kommuner = meeting.items.get(heading="Andra kommuner")
+    assert "Vi enas också om att bjuda in David" in andra_kommuner.decision
     assert meeting.note_taker == facilitator
     assert _tasks(meeting) == [
         ("Fråga ordförande i Socialnämnden om hon är intresserad av att följa med", ("Anne",)),
@@ -294,7 +297,8 @@ def test_bold_headings_tab_affiliations_part_time_guest_and_signature_in_windows
         ("Kalle", "GR", "punkt 3"),
     ]
     assert _people(meeting, present=False) == [("Åsa", "", "")]
-    assert [h for h, _o in _items(meeting)] == ["Lägesrapport", "Samverkan med skolan", "Nästa möte"]
+    headings = [h for h, _o in _items(meeting)]
+    assert headings == ["Lägesrapport", "Samverkan med skolan", "Nästa möte"]
     assert meeting.items.get(heading="Lägesrapport").notes == (
         "Åsas rapport om väntetider skickas ut med anteckningarna."
     )
@@ -314,7 +318,9 @@ def test_docx_with_heading_styles_and_bold_paragraphs(group, tmp_path):
     document.add_heading("Budget", level=2)
     document.add_paragraph("Gruppen beslutar att anta budgeten för hösten.")
     document.add_paragraph().add_run("Lokaler").bold = True
-    document.add_paragraph("Frågan om lokaler flyttas till nästa möte. Anne Eskilssons förslag finns.")
+    document.add_paragraph(
+        "Frågan om lokaler flyttas till nästa möte. Anne Eskilssons förslag finns."
+    )
     document.add_paragraph("Antecknat av Eva")
     path = tmp_path / "styrgruppen.docx"
     document.save(path)

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             "--create-group", metavar="NAMN", help="skapa gruppen med detta namn om den saknas"
         )
         parser.add_argument("--date", type=_date, help="mötesdatum när texten saknar datum")
-        parser.add_argument("--dry-run", action="store_true", help="visa bara vad som skulle skapas")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="visa bara vad som skulle skapas"
+        )
         parser.add_argument("--status", choices=["approved", "published"], default="approved")
         parser.add_argument(
             "--new-people",
@@ -71,7 +73,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\n== {name}")
         try:
             data = Path(path).read_bytes()
-            members = list(group.memberships.values_list("person__first_name", flat=True)) if group.pk else []
+            members = []
+            if group.pk:
+                members = list(group.memberships.values_list("person__first_name", flat=True))
             preview = importer.parse(
                 importer.read_text(data, name), date=options["date"], member_names=members
             )
@@ -144,7 +148,9 @@ def format_preview(preview, people, create_tasks):
         lines.append(f"  {number}. {item['heading']}" + (f" [{mark}]" if mark else ""))
         if item["decision"]:
             lines.append(f"     Beslut: {_short(item['decision'])}")
-    verb = "Uppgifter som skapas" if create_tasks else "Föreslagna uppgifter (skapas med --create-tasks)"
+    verb = "Uppgifter som skapas"
+    if not create_tasks:
+        verb = "Föreslagna uppgifter (skapas med --create-tasks)"
     lines.append(f"{verb}:" + ("" if preview["tasks"] else " –"))
     for task in preview["tasks"]:
         lines.append(f"  - {task['title']} ({' och '.join(task['owners'])})")
