@@ -32,6 +32,7 @@ class TaskForm(forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "details": forms.Textarea(attrs={"rows": 4}),
         }
+        labels = {"title": _("Vad ska göras?")}
         help_texts = {
             "details": _("Frivilligt. Du kan använda markdown."),
             "due_date": _("Frivilligt. Ett datum som redan passerat visas som försenat."),

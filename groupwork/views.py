@@ -29,6 +29,13 @@ def home(request):
         # Each app adds its section of the start page here (a fixed number of queries each).
         # meetings: start page
         # actions: start page
+        from actions.models import ActionItem
+
+        context["my_tasks"] = list(
+            ActionItem.objects.for_start_page(
+                person, [membership.group for membership in context["memberships"]]
+            )
+        )
         # visits: start page
         from visits.models import Participant
 

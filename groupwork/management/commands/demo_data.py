@@ -69,6 +69,9 @@ class Command(BaseCommand):
 
         visits_demo.load(group, people)
         # actions: demo
+        from actions import demo as actions_demo
+
+        actions_demo.load(group, people)
         # import: demo
         return group, people
 
