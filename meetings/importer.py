@@ -171,7 +171,8 @@ _NOTE_TAKER_LABEL = re.compile(
 _ADJUSTER_LABEL = re.compile(
     r"^(?:justeras av|justerat av|justerad av|justerare)\s*:?\s*(?P<rest>.*)$", re.I
 )
-_DECISION_LABEL = re.compile(r"^beslut\s*:?\s*(?P<rest>.*)$", re.I)
+_DECISION_LABEL = re.compile(r"^beslut\b\s*:?\s*(?P<rest>.*)$", re.I)
+_ROLE_LABELS = (("note_taker", _NOTE_TAKER_LABEL), ("adjuster", _ADJUSTER_LABEL))
 _SIGNATURE = re.compile(rf"^/\s*(?P<first>{FULL_NAME})$")
 _SIGNATURE_PAIR = re.compile(rf"^(?P<first>{FULL_NAME})\s*/\s*(?P<second>{FULL_NAME})$")
 _SEPARATOR = re.compile(r"^[-–—=_*~\s]{3,}$")
@@ -316,6 +317,8 @@ def _person(entry):
     }
     extra = []
     for note in [affiliation, *notes]:
+        # Contact details never become an affiliation.
+        note = re.sub(r"\S+@\S+|\+?\d[\d \-]{6,}\d", "", note)
         if re.search(r"\b(?:ej|inte) närvarande\b|\bfrånvarande\b|\bförhinder\b", note, re.I):
             note = ""
             person["present"] = False
@@ -415,14 +418,15 @@ def parse(text, date=None, member_names=()):
                 item["paragraphs"].append(block)
         paragraph, paragraph_is_decision = [], False
 
-    def set_role(role, value):
+    def take_role(role, value):
+        """Set the note taker or adjuster if `value` names a person; False otherwise."""
         person = _person(value.lstrip("/ ").strip())
         if person is None:
-            preview["unclear"].append(value)
-            return
+            return False
         preview[role] = person["name"]
         if person["surname"]:
             full_names.append((person["name"], person["surname"]))
+        return True
 
     for i, raw in enumerate(lines):
         line = raw.strip()
@@ -434,9 +438,10 @@ def parse(text, date=None, member_names=()):
             flush()
             continue
         if take_name:
-            set_role(take_name, plain)
-            take_name = None
-            continue
+            role, take_name = take_name, None
+            if take_role(role, plain):
+                continue
+            preview["unclear"].append(_("Namnet efter ”vid pennan” eller ”justerare” saknas."))
         if first_line:
             first_line = False
             if not any(p.match(plain) for p in (_ATTENDEE_LABEL, _DATE_LABEL, _PLACE_LABEL)):
@@ -473,26 +478,24 @@ def parse(text, date=None, member_names=()):
             flush()
             _take_date(preview, found["rest"])
             continue
-        for role, pattern in (("note_taker", _NOTE_TAKER_LABEL), ("adjuster", _ADJUSTER_LABEL)):
-            if found := pattern.match(plain):
-                flush()
-                if found["rest"]:
-                    set_role(role, found["rest"])
-                else:
-                    take_name = role
-                break
-        else:
-            found = None
-        if found:
-            continue
-        if found := _SIGNATURE.match(plain):
+        role = next(
+            ((role, m) for role, pattern in _ROLE_LABELS if (m := pattern.match(plain))), None
+        )
+        if role and not role[1]["rest"]:
             flush()
-            set_role("note_taker", found["first"])
+            take_name = role[0]
             continue
-        if found := _SIGNATURE_PAIR.match(plain):
+        # "Sekreterare på enheten berättar ..." names nobody: it stays text.
+        if role and take_role(role[0], role[1]["rest"]):
             flush()
-            set_role("note_taker", found["first"])
-            set_role("adjuster", found["second"])
+            continue
+        # A signature closes the minutes: "/Anne", "*Anne/Leif*" (note taker/adjuster).
+        signature = _SIGNATURE.match(plain) or _SIGNATURE_PAIR.match(plain)
+        if signature and _is_last(lines, i):
+            flush()
+            take_role("note_taker", signature["first"])
+            if signature.groupdict().get("second"):
+                take_role("adjuster", signature["second"])
             continue
 
         heading = _heading(lines, i, explicit)
@@ -544,10 +547,15 @@ def _add_attendees(preview, full_names, people, present):
 
 
 def _next_nonblank(lines, i):
-    for line in lines[i + 1:]:
-        if line.strip() and not _SEPARATOR.match(line.strip()):
-            return line.strip()
+    for j in range(i + 1, len(lines)):
+        line = lines[j].strip()
+        if line and not _SEPARATOR.match(line):
+            return line
     return None
+
+
+def _is_last(lines, i):
+    return not any(lines[j].strip() for j in range(i + 1, len(lines)))
 
 
 def _next_is_person(lines, i):

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -498,3 +501,45 @@ def test_demo_imports_the_samples_into_a_second_group_when_they_exist(settings, 
     assert group.meetings.exclude(import_checksum="").count() == 4
     load(None, {"Anne": anne}, folder=tmp_path / "saknas")
     assert Group.objects.filter(slug="ledningsgrupp").count() == 1
+
+
+_MINUTES_LINES = st.sampled_from([
+    "", "Möte 12 mars 2020", "Närvarande:", "Deltagare: Anne, Eva och Leif", "Anne Eskilsson",
+    "Bo Pettersson, Ria/G7 (ej närvarande)", "Frånvarande:", "### Ekonomi", "**Lokaler**",
+    "1. Välkommen", "– **Osloresan**", "Beslut: att anta budgeten.", "Vid pennan", "/Anne",
+    "*Anne/Leif*", "Punkten bordläggs.", "Anne ber Marie maila och kolla.",
+    "Vi ses igen den 31 feb kl 10", "Nästa möte: 2020-04-03", "Datum och tid: 2020-03-06 kl. 9-12",
+    "Kalle Ek\tGR punkt 3", "-----\t-----", "Övriga:", "Plats: Stadshuset",
+])
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.one_of(_MINUTES_LINES, st.text(max_size=60)), max_size=25))
+def test_any_text_gives_a_preview_or_a_clear_problem(lines):
+    try:
+        preview = importer.parse("\n".join(lines))
+    except importer.ImportProblem as problem:
+        assert str(problem)
+        return
+    assert preview["date"] is not None
+    assert all(0 < len(item["heading"]) <= 300 for item in preview["items"])
+    assert all(0 < len(a["name"]) <= 60 for a in preview["attendees"])
+    assert all(task["owners"] for task in preview["tasks"])
+
+
+def test_contact_details_and_a_sentence_after_a_role_word_are_not_taken_as_people():
+    preview = importer.parse(
+        "Möte 1 juni 2021\n\nNärvarande:\nAnne Eskilsson, anne@exempel.se\nEva, 070-123 45 67\n"
+        "\n### Info\n\nSekreterare på enheten berättar om läget.\n\nEkonomi/Budget\n\n"
+        "Beslutet togs i våras.\n\n/Eva\n"
+    )
+    assert [(a["name"], a["affiliation"]) for a in preview["attendees"]] == [
+        ("Anne", ""), ("Eva", ""),
+    ]
+    notes = preview["items"][0]["notes"]
+    assert "Sekreterare på enheten berättar om läget." in notes
+    assert "Ekonomi/Budget" in notes and "Beslutet togs i våras." in notes
+    assert preview["items"][0]["decision"] == ""
+    assert (preview["note_taker"], preview["adjuster"]) == ("Eva", "")
