@@ -279,6 +279,28 @@ def test_a_guest_without_a_name_is_refused_and_the_role_is_kept(client, group, f
     assert not visit.participants.exists()
 
 
+def test_a_guest_with_a_surname_is_refused(client, group, facilitator):
+    visit = make_visit(group)
+    client.force_login(facilitator.user)
+    response = client.post(_url("add_guest", visit), {"guest_name": "Maria Larsson"})
+    assert "Skriv bara förnamnet. Efternamn sparas inte i Groupwork." in _page(response)
+    assert not visit.participants.exists()
+
+
+def test_facilitator_cannot_empty_a_guests_name(client, group, facilitator):
+    visit = make_visit(group)
+    maria = Participant.objects.create(visit=visit, guest_name="Maria", guest_role="ordförande")
+    client.force_login(facilitator.user)
+    response = client.post(
+        _url("edit_participant", visit, participant_pk=maria.pk),
+        {"guest_name": "", "guest_role": "ordförande i Socialnämnden", "status": "confirmed"},
+    )
+    assert "Skriv gästens förnamn." in _page(response)
+    assert 'value="ordförande i Socialnämnden"' in _page(response)
+    maria.refresh_from_db()
+    assert (maria.guest_name, maria.status) == ("Maria", "invited")
+
+
 def test_inviting_someone_outside_the_group_is_refused(client, group, facilitator, outsider):
     visit = make_visit(group)
     client.force_login(facilitator.user)

@@ -34,6 +34,10 @@ class StudyVisitForm(forms.ModelForm):
             "contact_name": _("Visas bara för gruppen, aldrig öppet."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["travel_mode"].choices = [("", _("inte bestämt"))] + StudyVisit.Travel.choices
+
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
@@ -74,10 +78,13 @@ class GuestForm(forms.ModelForm):
             "guest_role": _("T.ex. ”ordförande i Socialnämnden” eller ”Nacka kommun”."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guest_name"].required = True
+        self.fields["guest_name"].error_messages["required"] = _("Skriv gästens förnamn.")
+
     def clean_guest_name(self):
-        name = self.cleaned_data["guest_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Skriv gästens förnamn."))
+        name = self.cleaned_data["guest_name"]
         if " " in name:
             raise forms.ValidationError(
                 _("Skriv bara förnamnet. Efternamn sparas inte i Groupwork.")
@@ -94,7 +101,12 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.is_guest:
+        if self.instance.is_guest:
+            # Guests have no login, so they cannot write the report.
+            del self.fields["writes_report"]
+            self.fields["guest_name"].required = True
+            self.fields["guest_name"].error_messages["required"] = _("Skriv gästens förnamn.")
+        else:
             # A member answers for themself; the facilitator only chooses who writes the report.
             for name in ("guest_name", "guest_role", "status"):
                 del self.fields[name]
