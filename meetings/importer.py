@@ -337,12 +337,19 @@ def _person(entry):
     return person
 
 
-def _people_in_line(text):
-    """An attendee line: a list ("Barbro, Eva och Anne") or one person with an affiliation."""
+def _people_in_line(text, inline=False):
+    """An attendee line: a list ("Barbro, Eva och Anne") or one person with an affiliation.
+
+    `inline` is a list after its label ("Närvarande: ..."), where a comma separates people;
+    on a line of its own a comma usually starts the affiliation ("Per Norbeck, Bryggan").
+    """
     text = re.sub(r"[*_]+", "", text).strip().rstrip(".")
     parts = [p for p in re.split(r"\s*[,;]\s*(?![^(]*\))|\s+(?:och|samt|&)\s+", text) if p]
-    is_list = re.search(r"\s(?:och|samt|&)\s", text) or all(
-        re.fullmatch(NAME, part) for part in parts
+    full = [re.fullmatch(rf"{FULL_NAME}(?:\s*\([^)]*\))?", part) for part in parts]
+    is_list = (
+        re.search(r"\s(?:och|samt|&)\s", text)
+        or all(re.fullmatch(NAME, part) for part in parts)
+        or inline and all(full) and (" " in parts[-1] or "(" in parts[-1])
     )
     if "\t" in text or not is_list or len(parts) == 1:
         person = _person(text)
@@ -455,7 +462,7 @@ def parse(text, date=None, member_names=()):
             present = label["label"].lower() not in _ABSENT_LABELS
             section = present
             if label["rest"]:
-                people = _people_in_line(label["rest"])
+                people = _people_in_line(label["rest"], inline=True)
                 if people is None:
                     preview["unclear"].append(line)
                 else:

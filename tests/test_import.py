@@ -543,3 +543,16 @@ def test_contact_details_and_a_sentence_after_a_role_word_are_not_taken_as_peopl
     assert "Ekonomi/Budget" in notes and "Beslutet togs i våras." in notes
     assert preview["items"][0]["decision"] == ""
     assert (preview["note_taker"], preview["adjuster"]) == ("Eva", "")
+
+
+def test_a_line_of_full_names_with_affiliations_in_brackets_is_a_list():
+    preview = importer.parse(
+        "Möte 1 juni 2021\n\n"
+        "Närvarande: Anne Eskilsson (Socialförvaltningen), Bo Pettersson (Ria/G7)\n\n"
+        "Frånvarande:\nPer Norbeck, Bryggan\n"
+    )
+    assert [(a["name"], a["affiliation"], a["present"]) for a in preview["attendees"]] == [
+        ("Anne", "Socialförvaltningen", True),
+        ("Bo", "Ria/G7", True),
+        ("Per", "Bryggan", False),
+    ]
