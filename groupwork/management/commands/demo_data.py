@@ -73,6 +73,9 @@ class Command(BaseCommand):
 
         actions_demo.load(group, people)
         # import: demo
+        from meetings import import_demo
+
+        import_demo.load(group, people)
         return group, people
 
 
