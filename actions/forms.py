@@ -110,8 +110,10 @@ class TaskFilterForm(forms.Form):
         self.fields["meeting"].label_from_instance = _meeting_label
 
     def filter(self, tasks):
-        """The tasks that pass the filters; invalid values are ignored, as if not given."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The tasks that pass the filters; an invalid value is ignored, as if not given."""
+        if self.is_bound:
+            self.is_valid()  # a field with a bad value is left out of cleaned_data
+        data = getattr(self, "cleaned_data", {})
         status = data.get("status") or ActionItem.Status.OPEN
         if status != "all":
             tasks = tasks.filter(status=status)

@@ -105,7 +105,7 @@ def create(request, group_slug):
             if is_htmx(request) and item:
                 return _item_tasks(request, group, item, created=True)
             messages.success(request, _("Uppgiften är skapad."))
-            return redirect(_next_url(request, task.get_absolute_url()))
+            return redirect(_next_url(request, _origin_url(task)))
         if is_htmx(request) and item:
             return _item_tasks(request, group, item, form)
     return render(
@@ -119,6 +119,13 @@ def create(request, group_slug):
             "next": _next_url(request, ""),
         },
     )
+
+
+def _origin_url(task):
+    """Back to where the task arose: the agenda item, the meeting, the visit, or the task."""
+    for origin in (task.agenda_item, task.meeting, task.study_visit, task):
+        if origin is not None:
+            return origin.get_absolute_url()
 
 
 def _item_tasks(request, group, item, form=None, created=False):

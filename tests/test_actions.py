@@ -91,12 +91,13 @@ def test_facilitator_creates_a_task_from_a_study_visit(client, group, facilitato
     client.force_login(facilitator.user)
     form = client.get(_create_url(group, study_visit=visit.pk)).content.decode()
     assert "Till studiebesöket Oslo." in form
-    client.post(
+    response = client.post(
         _create_url(group, study_visit=visit.pk),
         {"title": "Boka bussen till Oslo", "owners": [member.pk]},
     )
     task = ActionItem.objects.get()
     assert task.study_visit == visit and task.meeting is None
+    assert response.url == visit.get_absolute_url()
 
 
 def test_the_new_task_form_suggests_the_next_meetings_date(client, group, facilitator):
@@ -415,3 +416,10 @@ def test_follow_up_fragment_lets_the_owner_mark_a_task_done(client, group, membe
     assert page.lstrip().startswith(f'<li id="follow-up-{task.pk}"')
     assert "Klar" in page
     assert list(ActionItem.objects.follow_up_for(meeting)) == [task]
+
+
+def test_member_turns_off_the_task_digest_on_my_account(client, member):
+    client.force_login(member.user)
+    client.post(reverse("groupwork:profile"), {"first_name": "Barbro", "known_as": ""})
+    member.refresh_from_db()
+    assert member.task_digest is False

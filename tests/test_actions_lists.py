@@ -161,6 +161,18 @@ def test_group_list_filters(client, group, facilitator, member, query, shown):
     assert listed == shown
 
 
+def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilitator, member):
+    make_task(group, [facilitator], "Annes uppgift")
+    make_task(group, [member], "Barbros uppgift")
+    client.force_login(facilitator.user)
+    url = reverse("actions:list", args=[group.slug])
+    response = client.get(url, {"owner": member.pk, "meeting": "x", "due": "ja", "sida": "sista"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert ">Barbros uppgift</a>" in page and ">Annes uppgift</a>" not in page
+    assert client.get(url, {"owner": "999999"}).status_code == 200
+
+
 def test_group_list_is_paginated(client, group, facilitator):
     for number in range(30):
         make_task(group, [facilitator], f"Uppgift nummer {number}", due_date=days(number))
