@@ -214,7 +214,8 @@ def subscribe(request):
     person = getattr(request.user, "person", None)
     if person is None:
         raise Http404
-    url = request.build_absolute_uri(reverse("groupwork:calendar_feed", args=[person.calendar_token]))
+    path = reverse("groupwork:calendar_feed", args=[person.calendar_token])
+    url = request.build_absolute_uri(path)
     return render(
         request,
         "groupwork/calendar.html",

@@ -194,7 +194,7 @@ def _index_public(meeting):
         rows.append(
             SearchEntry(
                 source=f"public-item:{meeting.pk}:{number}",
-                kind=SearchEntry.Kind.DECISION if item.decision.strip() else SearchEntry.Kind.MINUTES,
+                kind=_item_kind(item.decision),
                 title=item.heading[:300],
                 decision=_plain(item.decision),
                 body=_plain(item.notes),
@@ -205,12 +205,16 @@ def _index_public(meeting):
     update_vectors(SearchEntry.objects.filter(meeting=meeting, is_public=True))
 
 
+def _item_kind(decision):
+    return SearchEntry.Kind.DECISION if decision.strip() else SearchEntry.Kind.MINUTES
+
+
 def index_item(item):
     meeting = item.meeting
     _store(
         f"item:{item.pk}",
         group_id=meeting.group_id,
-        kind=SearchEntry.Kind.DECISION if item.decision.strip() else SearchEntry.Kind.MINUTES,
+        kind=_item_kind(item.decision),
         object_id=item.pk,
         meeting=meeting,
         title=item.heading[:300],
@@ -311,31 +315,46 @@ def _postgres_query(query):
 
 def _sqlite_filter(entries, query):
     for negated, text, is_phrase in _parts(query):
-        needle = text if is_phrase or len(text) < 5 else _stem(text)
-        match = Q(title__icontains=needle) | Q(decision__icontains=needle) | Q(body__icontains=needle)
+        needle = text if is_phrase or len(text) < 5 else _stem(text)  # as in _needles()
+        match = (
+            Q(title__icontains=needle) | Q(decision__icontains=needle) | Q(body__icontains=needle)
+        )
         entries = entries.exclude(match) if negated else entries.filter(match)
     return entries
 
 
-def _excerpt(text, query, width=90):
-    """An escaped passage around the first match, with <mark> around the matches."""
-    needles = [
-        text_ if is_phrase or len(text_) < 5 else _stem(text_)
-        for negated, text_, is_phrase in _parts(query)
+def _needles(query):
+    """What the SQLite fallback looks for: phrases, short words, stems of longer words."""
+    return [
+        text if is_phrase or len(text) < 5 else _stem(text)
+        for negated, text, is_phrase in _parts(query)
         if not negated
     ]
+
+
+def _mark(text, needles):
+    """The text escaped, with <mark> around each occurrence of a needle (any case)."""
+    if not needles:
+        return escape(text)
+    alternatives = sorted({re.escape(n) for n in needles}, key=len, reverse=True)
+    out, last = [], 0
+    for match in re.finditer("|".join(alternatives), text, flags=re.IGNORECASE):
+        out += [escape(text[last : match.start()]), "<mark>", escape(match[0]), "</mark>"]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def _excerpt(text, query, width=90):
+    """An escaped passage around the first match, with <mark> around the matches."""
+    needles = _needles(query)
     lowered = text.lower()
-    positions = [lowered.find(n.lower()) for n in needles if n and lowered.find(n.lower()) >= 0]
+    positions = [lowered.find(n.lower()) for n in needles if lowered.find(n.lower()) >= 0]
     start = max(min(positions) - width // 3, 0) if positions else 0
-    passage = text[start : start + width * 2]
-    marked = escape(passage)
-    for needle in sorted(set(needles), key=len, reverse=True):
-        marked = re.sub(
-            f"({re.escape(escape(needle))})", r"<mark>\1</mark>", marked, flags=re.IGNORECASE
-        )
+    end = start + width * 2
     prefix = "… " if start else ""
-    suffix = " …" if start + width * 2 < len(text) else ""
-    return mark_safe(prefix + marked + suffix)
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + _mark(text[start:end], needles) + suffix)
 
 
 def _headline(raw):
@@ -350,6 +369,10 @@ def run_search(entries, query):
             entries.filter(search_vector=search)
             .annotate(
                 rank=SearchRank(F("search_vector"), search),
+                title_headline=SearchHeadline(
+                    "title", search, config=CONFIG, start_sel=_START, stop_sel=_STOP,
+                    highlight_all=True,
+                ),
                 headline=SearchHeadline(
                     Concat("decision", Value("\n"), "body", output_field=models.TextField()),
                     search,
@@ -370,8 +393,10 @@ def run_search(entries, query):
 def with_excerpts(page_entries, query):
     for entry in page_entries:
         if hasattr(entry, "headline"):
+            entry.title_html = _headline(entry.title_headline)
             entry.excerpt = _headline(entry.headline)
         else:
+            entry.title_html = _mark(entry.title, _needles(query))
             entry.excerpt = _excerpt("\n".join(filter(None, [entry.decision, entry.body])), query)
     return page_entries
 

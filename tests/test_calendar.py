@@ -83,7 +83,11 @@ def test_feed_parses_with_a_second_independent_parser(client, member, planned):
     parsed = vobject.readOne(client.get(_feed_url(member)).content.decode())
     uids = sorted(event.uid.value for event in parsed.vevent_list)
     assert uids == sorted(
-        [f"meeting-{meeting.pk}@groupwork", f"visit-{visit.pk}@groupwork", f"task-{task.pk}@groupwork"]
+        [
+            f"meeting-{meeting.pk}@groupwork",
+            f"visit-{visit.pk}@groupwork",
+            f"task-{task.pk}@groupwork",
+        ]
     )
     vmeeting = next(e for e in parsed.vevent_list if e.uid.value.startswith("meeting-"))
     assert vmeeting.dtstart.value == _next_week()
@@ -188,7 +192,8 @@ def test_member_downloads_a_meeting_as_one_event(client, group, member):
     assert response["Content-Disposition"].startswith("attachment;")
     events = _events(response)
     assert list(events) == [f"meeting-{meeting.pk}@groupwork"]
-    assert vobject.readOne(response.content.decode()).vevent.uid.value == f"meeting-{meeting.pk}@groupwork"
+    parsed = vobject.readOne(response.content.decode())
+    assert parsed.vevent.uid.value == f"meeting-{meeting.pk}@groupwork"
 
 
 def test_member_downloads_a_visit_as_one_event(client, group, member):
@@ -202,8 +207,8 @@ def test_outsider_gets_404_for_another_groups_event(client, group, outsider, oth
     meeting = make_meeting(group)
     visit = make_visit(group, starts_on=date(2030, 5, 6))
     client.force_login(outsider.user)
-    assert client.get(reverse("groupwork:meeting_ics", args=[group.slug, meeting.pk])).status_code == 404
-    assert client.get(reverse("groupwork:visit_ics", args=[group.slug, visit.pk])).status_code == 404
+    for name, pk in [("meeting_ics", meeting.pk), ("visit_ics", visit.pk)]:
+        assert client.get(reverse(f"groupwork:{name}", args=[group.slug, pk])).status_code == 404
     # Their own group's slug with this group's meeting: still 404.
     url = reverse("groupwork:meeting_ics", args=[other_group.slug, meeting.pk])
     assert client.get(url).status_code == 404
@@ -215,9 +220,17 @@ def test_outsider_gets_404_for_another_groups_event(client, group, outsider, oth
 def test_public_feed_has_upcoming_meetings_without_private_places_or_names(client, group, member):
     group.is_public = True
     group.save()
-    upcoming = make_meeting(group, starts_at=_next_week(), title="Intern rubrik", location="Hos Barbro",
-                            location_is_private=True, note_taker=member)
-    open_place = make_meeting(group, starts_at=_next_week() + timedelta(days=7), location="Stadshuset")
+    upcoming = make_meeting(
+        group,
+        starts_at=_next_week(),
+        title="Intern rubrik",
+        location="Hos Barbro",
+        location_is_private=True,
+        note_taker=member,
+    )
+    open_place = make_meeting(
+        group, starts_at=_next_week() + timedelta(days=7), location="Stadshuset"
+    )
     make_meeting(group, starts_at=timezone.now() - timedelta(days=7), location="Förr")
     response = client.get(reverse("public:calendar", args=[group.slug]))
     events = _events(response)
@@ -257,3 +270,13 @@ def test_summer_and_winter_times_read_right_in_the_second_parser(client, group, 
     assert starts[f"meeting-{summer.pk}@groupwork"].utcoffset() == timedelta(hours=2)
     assert starts[f"meeting-{winter.pk}@groupwork"].utcoffset() == timedelta(hours=1)
     assert starts[f"meeting-{summer.pk}@groupwork"] == summer.starts_at
+
+
+def test_facilitator_finds_the_download_on_the_meeting_and_visit_pages(client, group, facilitator):
+    meeting = make_meeting(group, starts_at=_next_week())
+    visit = make_visit(group, starts_on=date(2030, 5, 6))
+    client.force_login(facilitator.user)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("groupwork:meeting_ics", args=[group.slug, meeting.pk]) in page
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert reverse("groupwork:visit_ics", args=[group.slug, visit.pk]) in page

@@ -33,7 +33,9 @@ def _search(client, person, q, **filters):
 
 def test_saving_an_item_puts_its_heading_notes_and_decision_in_the_index(group):
     meeting = make_meeting(group)
-    item = make_item(meeting, heading="Osloresan", notes="Vi pratade om **tåget**.", decision="Vi åker.")
+    item = make_item(
+        meeting, heading="Osloresan", notes="Vi pratade om **tåget**.", decision="Vi åker."
+    )
     entry = SearchEntry.objects.get(source=f"item:{item.pk}")
     assert entry.title == "Osloresan"
     assert entry.body == "Vi pratade om tåget."
@@ -101,7 +103,9 @@ def test_member_never_finds_another_groups_text(client, group, other_group, memb
     assert "Hemligt" not in response.content.decode()
 
 
-def test_a_group_filter_naming_another_group_finds_nothing_of_it(client, group, other_group, member):
+def test_a_group_filter_naming_another_group_finds_nothing_of_it(
+    client, group, other_group, member
+):
     make_item(_minutes(other_group), heading="Oslo i nätverket")
     response = _search(client, member, "Oslo", grupp=other_group.slug)
     assert response.status_code == 200
