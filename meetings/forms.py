@@ -76,8 +76,6 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
 
 
 class MeetingEditForm(_MeetingTimesMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     class Meta:
         model = Meeting
         fields = list(Meeting.EDIT_FIELDS)
@@ -102,8 +100,6 @@ class MeetingEditForm(_MeetingTimesMixin, forms.ModelForm):
 
 
 class AgendaItemForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     class Meta:
         model = AgendaItem
         fields = list(AgendaItem.EDIT_FIELDS)

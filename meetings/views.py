@@ -167,16 +167,14 @@ def _editor_context(meeting, membership, item_forms=None):
     item_forms = item_forms or {}
     for item in items:
         item.form = item_forms.get(item.pk) or AgendaItemForm(
-            instance=item, initial={"version": item.version}, prefix=f"punkt-{item.pk}"
+            instance=item, prefix=f"punkt-{item.pk}"
         )
     attendances = list(meeting.attendances.select_related("person"))
     return {
         "group": group,
         "membership": membership,
         "meeting": meeting,
-        "form": MeetingEditForm(
-            instance=meeting, initial={"version": meeting.version}, people=people
-        ),
+        "form": MeetingEditForm(instance=meeting, people=people),
         "items": items,
         "members": members,
         "group_visits": list(group.study_visits.active()),
@@ -230,6 +228,10 @@ def _yours(data, model, prefix=""):
 def _save(request, form, obj, meeting, url):
     """The save behind autosave (JSON) and the plain Save button (redirect or a page)."""
     autosave = request.headers.get("X-Autosave") == "1"
+    # The version is a plain "version" field (not prefixed), as static/js/editor.js expects.
+    base_version = request.POST.get("version", "")
+    if not base_version.isdigit():
+        form.add_error(None, _("Sidan är för gammal. Ladda om den; din text finns kvar."))
     if not form.is_valid():
         if autosave:
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
@@ -237,10 +239,16 @@ def _save(request, form, obj, meeting, url):
         return render(
             request,
             "meetings/save_problem.html",
-            {"group": meeting.group, "meeting": meeting, "form": form, "action": request.path},
+            {
+                "group": meeting.group,
+                "meeting": meeting,
+                "form": form,
+                "version": base_version,
+                "action": request.path,
+            },
             status=400,
         )
-    base_version = form.cleaned_data["version"]
+    base_version = int(base_version)
     changes = {name: form.cleaned_data[name] for name in obj.EDIT_FIELDS}
     try:
         saved = obj.save_edit(base_version, changes)
@@ -295,17 +303,20 @@ def _conflict(request, meeting, obj, base_version, yours, url, locked=False, rem
         return JsonResponse({"conflict": True, "version": current, "html": html}, status=409)
     if form is not None and not context["locked"]:
         # The form again with the user's text and the current version: merge, then Save.
-        data = form.data.copy()
-        data[form.add_prefix("version")] = current
-        form = type(form)(data, instance=obj, prefix=form.prefix, **_form_kwargs(form))
-        form.is_valid()
+        form = type(form)(form.data, instance=obj, prefix=form.prefix, **_form_kwargs(form))
     else:
         form = None
     return render(
         request,
         "meetings/save_problem.html",
-        {"group": meeting.group, "meeting": meeting, "form": form, "conflict_html": html,
-         "action": request.path, "back": url},
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "form": form,
+            "version": current,
+            "conflict_html": html,
+            "action": request.path,
+        },
         status=409,
     )
 

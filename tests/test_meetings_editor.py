@@ -25,10 +25,12 @@ def _item_data(item, version=None, **fields):
         "decision": item.decision,
         "internal_notes": item.internal_notes,
         "outcome": item.outcome,
-        "version": item.version if version is None else version,
     }
     data.update(fields)
-    return {f"punkt-{item.pk}-{key}": value for key, value in data.items()}
+    data = {f"punkt-{item.pk}-{key}": value for key, value in data.items()}
+    # The version is not prefixed: static/js/editor.js finds it as name="version".
+    data["version"] = item.version if version is None else version
+    return data
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def test_editor_shows_every_item_with_its_form_tasks_and_visits(anne, meeting, i
     response = anne.get(_url("meetings:edit", meeting))
     text = response.content.decode()
     assert response.status_code == 200
-    assert "data-autosave" in text and 'name="punkt-%d-version"' % item.pk in text
+    assert "data-autosave" in text and 'name="version" value="1"' in text
     assert "Vi är välkomna till Oslo." in text
     assert "data-autosave-status" in text and 'aria-live="polite"' in text
     assert "js/editor.js" in text
@@ -120,7 +122,7 @@ def test_a_conflict_without_javascript_shows_both_texts_and_the_form_to_merge(an
     assert response.status_code == 409
     assert "Den andras text" in text and "Min text" in text
     # The form carries the current version, so saving again after merging goes through.
-    assert f'name="punkt-{item.pk}-version" value="2"' in text
+    assert 'name="version" value="2"' in text
     item.refresh_from_db()
     assert item.notes == "Den andras text"
 
@@ -432,3 +434,13 @@ def test_comparing_with_a_missing_version_says_so(anne, meeting):
     response = anne.get(_url("meetings:history", meeting), {"a": "999", "b": "x"})
     assert response.status_code == 200
     assert "Välj två versioner att jämföra." in response.content.decode()
+
+
+def test_a_save_without_a_version_asks_to_reload_and_keeps_the_text(anne, meeting, item):
+    data = _item_data(item, notes="Min text")
+    del data["version"]
+    response = anne.post(_url("meetings:save_item", meeting, item.pk), data)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Sidan är för gammal. Ladda om den; din text finns kvar." in text and "Min text" in text
+    assert AgendaItem.objects.get(pk=item.pk).notes == "Vi är välkomna till Oslo."
