@@ -1,10 +1,12 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import make_member, make_visit
-from visits.models import Participant
+from visits.models import Participant, StudyVisit
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +180,22 @@ def test_marking_for_publication_is_for_facilitators(client, facilitator, member
     assert visit.report_publish is True
     page = client.get(visit.get_absolute_url()).content.decode()
     assert "rapporten ska publiceras" in page and "Ska inte publiceras" in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_many_concurrent_saves_on_one_version_exactly_one_wins(group):
+    visit = make_visit(group, "Oslo")
+
+    def save(n):
+        try:
+            return StudyVisit.objects.get(pk=visit.pk).save_report(f"Text {n}", 1)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(save, range(16)))
+    assert results.count(2) == 1 and results.count(None) == 15
+    visit.refresh_from_db()
+    assert visit.report_version == 2
+    assert visit.report == f"Text {results.index(2)}"
