@@ -84,9 +84,11 @@ _ADDRESS = re.compile(
 # A capitalised word with a typical Swedish surname ending, after another capitalised word
 # ("Maria Svensson"), or any word ending in -sson on its own ("Andersson ringde").
 _SURNAME_ENDINGS = "sson|ström|qvist|kvist|quist|gren|berg|lund|holm|dahl|blad|stedt|lind"
+# The endings are surnames on their own too ("Eva Lind"), although also words and places.
+_SURNAME_WORDS = "Lind|Berg|Lund|Holm|Dahl|Ström|Blom|Kvist|Qvist|Gren|Sten|Ek|Björk|Fors"
 _UNKNOWN_NAME = re.compile(
     rf"(?<![\w-])(?P<first>[{_UPPER}][a-zåäöéü]+(?:-[{_UPPER}][a-zåäöéü]+)?){_SP}"
-    rf"(?P<last>[{_UPPER}][a-zåäöéü]*(?:{_SURNAME_ENDINGS})s?)(?![\w-])"
+    rf"(?P<last>(?:[{_UPPER}][a-zåäöéü]*(?:{_SURNAME_ENDINGS})|{_SURNAME_WORDS})s?)(?![\w-])"
     rf"|(?<![\w-])(?P<alone>[{_UPPER}][a-zåäö]+sson)s?(?![\w-])"
 )
 _PARTICLE = r"(?:(?:af|av|von|van|de|du|la|le|da|di|der|den){_SP})?".replace("{_SP}", _SP)
@@ -324,37 +326,39 @@ def _meeting_parts(meetings):
 
     Returns {meeting pk: (context, represents, attendances, items, attachments)}.
     """
-    from django.db.models import Prefetch, prefetch_related_objects
-
     from meetings.models import AgendaItem, Attachment, Attendance
 
     meetings = list(meetings)
-    prefetch_related_objects(
-        meetings,
-        Prefetch(
-            "attendances",
-            queryset=Attendance.objects.filter(present=True).select_related("person").order_by("id"),
-            to_attr="public_attendances",
-        ),
-        Prefetch("items", queryset=AgendaItem.objects.order_by("position", "id"), to_attr="public_items"),
-        Prefetch(
-            "attachments",
-            queryset=Attachment.objects.filter(is_public=True).order_by("uploaded_at", "id"),
-            to_attr="public_attachments",
-        ),
+    ids = [m.pk for m in meetings]
+    attendances = _by(
+        "meeting_id",
+        Attendance.objects.filter(meeting__in=ids, present=True).select_related("person"),
+    )
+    items = _by("meeting_id", AgendaItem.objects.filter(meeting__in=ids).order_by("position", "id"))
+    attachments = _by(
+        "meeting_id",
+        Attachment.objects.filter(meeting__in=ids, is_public=True).order_by("uploaded_at", "id"),
     )
     represents, member_names = _represents(meetings)
     confirmed = _confirmed([meeting_scope(m) for m in meetings])
     parts = {}
     for meeting in meetings:
-        attendances = meeting.public_attendances
-        names = _names(member_names[meeting.group_id], [a.name for a in attendances])
+        present = attendances.get(meeting.pk, [])
+        names = _names(member_names[meeting.group_id], [a.name for a in present])
         context = Context(meeting_scope(meeting), names, confirmed[meeting_scope(meeting)])
         parts[meeting.pk] = (
-            context, represents[meeting.group_id], attendances, meeting.public_items,
-            meeting.public_attachments,
+            context, represents[meeting.group_id], present, items.get(meeting.pk, []),
+            attachments.get(meeting.pk, []),
         )
     return parts
+
+
+def _by(key, queryset):
+    """{key value: [rows]} in the queryset's order (the "id" order unless it says otherwise)."""
+    grouped = {}
+    for row in queryset.order_by(*(queryset.query.order_by or ["id"])):
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
 
 
 def _affiliation(attendance, represents):
@@ -396,29 +400,23 @@ def check_meeting(meeting):
 
 
 def _visit_parts(visits):
-    from django.db.models import Prefetch, prefetch_related_objects
-
     from visits.models import Participant
 
     visits = list(visits)
-    prefetch_related_objects(
-        visits,
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.filter(status=Participant.Status.CONFIRMED)
-            .select_related("person")
-            .order_by("id"),
-            to_attr="public_participants",
-        ),
+    participants = _by(
+        "visit_id",
+        Participant.objects.filter(
+            visit__in=[v.pk for v in visits], status=Participant.Status.CONFIRMED
+        ).select_related("person"),
     )
     represents, member_names = _represents(visits)
     confirmed = _confirmed([visit_scope(v) for v in visits])
     parts = {}
     for visit in visits:
-        participants = visit.public_participants
-        names = _names(member_names[visit.group_id], [p.name for p in participants])
+        confirmed_participants = participants.get(visit.pk, [])
+        names = _names(member_names[visit.group_id], [p.name for p in confirmed_participants])
         context = Context(visit_scope(visit), names, confirmed[visit_scope(visit)])
-        parts[visit.pk] = (context, represents[visit.group_id], participants)
+        parts[visit.pk] = (context, represents[visit.group_id], confirmed_participants)
     return parts
 
 

@@ -19,6 +19,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def meeting(group, facilitator, member):
     """Approved minutes of Anne's group; Barbro, Eva, Cecilia and Anna are members."""
@@ -266,6 +271,10 @@ def test_attendees_are_shown_by_first_name_with_affiliation(meeting, member):
 
 
 # Study-visit reports
+
+
+def test_unknown_person_with_a_surname_that_is_a_common_word_is_found(meeting):
+    assert found(meeting, "Vi träffade Karin Berg i Lund.") == [("name", "Karin Berg")]
 
 
 def test_visit_report_is_checked_and_host_contact_is_never_included(group, facilitator):
