@@ -20,6 +20,7 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -368,7 +369,8 @@ def _affiliation(attendance, represents):
 def check_meeting(meeting):
     """Every finding in what the minutes would publish, each with its place."""
     context, represents, attendances, items, attachments = _meeting_parts([meeting])[meeting.pk]
-    edit = meeting.get_absolute_url()
+    # Approved minutes are locked: the editor tells the facilitator to reopen them first.
+    edit = reverse("meetings:edit", args=[meeting.group.slug, meeting.pk])
     fields = [
         (_("Rubrik"), meeting.title, None, edit, False),
         (_("Inledning"), meeting.opening, None, edit, False),
@@ -379,7 +381,7 @@ def check_meeting(meeting):
         fields.append((_("Närvarande"), attendance.name, None, edit, True))
         fields.append((_("Närvarandes tillhörighet"), _affiliation(attendance, represents), None, edit, False))
     for item in items:
-        url = item.get_absolute_url()
+        url = f"{edit}#punkt-{item.pk}"
         fields += [
             (_("Rubrik"), item.heading, item, url, False),
             (_("Anteckningar"), item.notes, item, url, False),
@@ -423,17 +425,20 @@ def _visit_parts(visits):
 def check_visit(visit):
     """Every finding in what the study-visit report would publish."""
     context, represents, participants = _visit_parts([visit])[visit.pk]
-    edit = visit.get_absolute_url()
+    args = [visit.group.slug, visit.pk]
+    edit = reverse("visits:edit", args=args)
     fields = [
         (_("Ort"), visit.destination, None, edit, False),
         (_("Värdorganisation"), visit.host, None, edit, False),
         (_("Syfte"), visit.purpose, None, edit, False),
-        (_("Rapport"), visit.report, None, edit, False),
+        (_("Rapport"), visit.report, None, reverse("visits:report", args=args), False),
     ]
     for participant in participants:
         role = participant.guest_role or represents.get(participant.person_id, "")
-        fields.append((_("Deltagare"), participant.name, None, edit, True))
-        fields.append((_("Deltagarens roll"), role, None, edit, False))
+        fields.append((_("Deltagare"), participant.name, None, visit.get_absolute_url(), True))
+        fields.append(
+            (_("Deltagarens roll"), role, None, visit.get_absolute_url(), False)
+        )
     return _check(context, fields)
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from groupwork import privacy
 from groupwork.models import PrivacyConfirmation
@@ -176,7 +177,9 @@ def test_finding_has_its_place_and_a_link_into_the_editor(meeting):
     assert finding.item == item
     assert finding.line == 2
     assert finding.place == f"Punkt {item.position} ”Osloresan”, Anteckningar, rad 2"
-    assert finding.edit_url == item.get_absolute_url()
+    assert finding.edit_url == (
+        reverse("meetings:edit", args=[meeting.group.slug, meeting.pk]) + f"#punkt-{item.pk}"
+    )
 
 
 def test_private_place_is_not_checked_but_a_public_one_is(meeting):

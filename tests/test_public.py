@@ -69,7 +69,7 @@ def test_facilitator_sees_each_finding_with_its_place_and_a_link_into_the_editor
     text = response.content.decode()
     assert "Anne Eskilsson" in text
     assert f"Punkt {item.position} ”Osloresan”, Anteckningar, rad 2" in text
-    assert item.get_absolute_url() in text
+    assert reverse("meetings:edit", args=[public_group.slug, meeting.pk]) + f"#punkt-{item.pk}" in text
     assert "1 fynd" in text or "Ett fynd" in text
 
 
@@ -527,3 +527,11 @@ def test_leak_test_no_planted_personal_data_reaches_any_public_url(client, publi
             assert value not in body, f"{value!r} leaked in {where}"
     assert "Anne och Eva bokar bussen." in bodies[minutes_url(meeting)]
     assert "[telefonnummer borttaget]" in bodies[minutes_url(meeting)]
+
+
+def test_meeting_page_links_the_facilitator_to_the_check(client, public_group, facilitator):
+    meeting = approved(public_group)
+    client.force_login(facilitator.user)
+    text = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("groupwork:publishing_meeting", args=[public_group.slug, meeting.pk]) in text
+    assert "Granska och publicera" in text
