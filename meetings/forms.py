@@ -3,6 +3,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
@@ -39,6 +41,11 @@ class _MeetingTimesMixin:
         return cleaned
 
 
+def _deferred_label(item):
+    when = date_format(timezone.localtime(item.meeting.starts_at), "DATE_FORMAT")
+    return _("%(heading)s (bordlagd den %(date)s)") % {"heading": item.heading, "date": when}
+
+
 class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
     agenda = forms.CharField(
         label=_("Punkter på dagordningen"),
@@ -62,10 +69,16 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deferred"].queryset = (
-            AgendaItem.objects.deferred_open(group).select_related("meeting").order_by("-meeting__starts_at", "position")
+        deferred = (
+            AgendaItem.objects.deferred_open(group)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "position")
         )
-        self.fields["deferred"].label_from_instance = lambda item: f"{item.heading} ({item.meeting.starts_at:%Y-%m-%d})"
+        if deferred.exists():
+            self.fields["deferred"].queryset = deferred
+            self.fields["deferred"].label_from_instance = _deferred_label
+        else:
+            del self.fields["deferred"]
 
     def clean_agenda(self):
         return _check_length(self.cleaned_data["agenda"])

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -92,8 +92,9 @@ def plan(request, group_slug):
             "location_is_private": previous.location_is_private,
         }
     form = PlanMeetingForm(request.POST or None, group=group, initial=initial)
-    if not request.POST:
-        form.initial["deferred"] = list(form.fields["deferred"].queryset.values_list("pk", flat=True))
+    if not request.POST and "deferred" in form.fields:
+        # Offered ticked: the agenda starts with what was deferred last time.
+        form.initial["deferred"] = [item.pk for item in form.fields["deferred"].queryset]
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Lock the group so that a double submit creates one meeting, not two.
@@ -109,7 +110,7 @@ def plan(request, group_slug):
             meeting.status = Meeting.Status.PLANNED
             meeting.save()
             position = 0
-            for position, old in enumerate(form.cleaned_data["deferred"], start=1):
+            for position, old in enumerate(form.cleaned_data.get("deferred", []), start=1):
                 AgendaItem.objects.create(
                     meeting=meeting, position=position, heading=old.heading, deferred_from=old
                 )
@@ -215,14 +216,19 @@ def save_item(request, group_slug, pk, item_pk):
     return _save(request, form, item, meeting, url)
 
 
-def _yours(data, model, prefix=""):
-    """What the user sent, by field label, so that a refused save gives the text back."""
+def _yours(data, model_or_obj, prefix=""):
+    """The texts the user sent that differ from what is saved, so a refused save gives them back."""
     key = (prefix + "-") if prefix else ""
-    return [
-        (model._meta.get_field(name).verbose_name, data.get(key + name, ""))
-        for name in model.EDIT_FIELDS
-        if data.get(key + name)
-    ]
+    yours = []
+    for name in model_or_obj.EDIT_FIELDS:
+        field = model_or_obj._meta.get_field(name)
+        if field.choices or not isinstance(field, (models.CharField, models.TextField)):
+            continue
+        value = data.get(key + name, "")
+        saved = getattr(model_or_obj, name, "") if isinstance(model_or_obj, models.Model) else ""
+        if value and value != saved:
+            yours.append((field.verbose_name, value))
+    return yours
 
 
 def _save(request, form, obj, meeting, url):
@@ -257,7 +263,7 @@ def _save(request, form, obj, meeting, url):
     else:
         locked = False
     if not saved:
-        yours = [(form.fields[name].label, form.data.get(form.add_prefix(name), "")) for name in obj.EDIT_FIELDS]
+        yours = _yours(form.data, obj, prefix=form.prefix or "")
         return _conflict(request, meeting, obj, base_version, yours, url, locked=locked, form=form)
     if autosave:
         preview = {}
