@@ -28,6 +28,17 @@ def home(request):
         context["memberships"] = list(person.memberships.active().select_related("group"))
         # Each app adds its section of the start page here (a fixed number of queries each).
         # meetings: start page
+        from meetings.models import Meeting
+
+        next_meetings = {}
+        for meeting in (
+            Meeting.objects.upcoming()
+            .filter(group__in=[m.group for m in context["memberships"]])
+            .select_related("group")
+            .order_by("starts_at")[:20]
+        ):
+            next_meetings.setdefault(meeting.group_id, meeting)
+        context["next_meetings"] = list(next_meetings.values())
         # actions: start page
         from actions.models import ActionItem
 

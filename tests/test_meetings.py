@@ -373,3 +373,13 @@ def test_demo_has_approved_minutes_a_draft_and_a_next_meeting_carrying_the_defer
     upcoming = meetings.upcoming().get()
     assert upcoming.items.first().deferred_from.outcome == AgendaItem.Outcome.DEFERRED
     assert all(m.note_taker.first_name == "Anne" for m in meetings)
+
+
+def test_start_page_shows_the_next_meeting_of_each_group(client, group, member):
+    soon = make_meeting(group, starts_at=timezone.now() + timedelta(days=7), status="planned", location="Kärnan")
+    make_meeting(group, starts_at=timezone.now() + timedelta(days=21), status="planned", location="Senare")
+    make_meeting(group, starts_at=timezone.now() + timedelta(days=3), status="cancelled", location="Inställt")
+    client.force_login(member.user)
+    text = client.get(reverse("groupwork:home")).content.decode()
+    assert "Nästa möte" in text and soon.get_absolute_url() in text and "Kärnan" in text
+    assert "Senare" not in text and "Inställt" not in text
