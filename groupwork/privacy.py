@@ -379,7 +379,8 @@ def check_meeting(meeting):
         fields.append((_("Plats"), meeting.location, None, edit, False))
     for attendance in attendances:
         fields.append((_("Närvarande"), attendance.name, None, edit, True))
-        fields.append((_("Närvarandes tillhörighet"), _affiliation(attendance, represents), None, edit, False))
+        affiliation = _affiliation(attendance, represents)
+        fields.append((_("Närvarandes tillhörighet"), affiliation, None, edit, False))
     for item in items:
         url = f"{edit}#punkt-{item.pk}"
         fields += [

@@ -59,7 +59,9 @@ def _check_page(request, obj, findings, scope, context):
             "object": obj,
             "unresolved": privacy.unresolved(findings),
             "resolved": resolved,
-            "always_masked": [str(privacy.KINDS[k]) for k in sorted(privacy.ALWAYS_MASKED)],
+            "always_masked": [
+                str(privacy.KINDS[kind]).lower() for kind in sorted(privacy.ALWAYS_MASKED)
+            ],
             **context,
         },
     )
@@ -149,7 +151,9 @@ def _confirm(request, obj, findings, scope):
         )
         messages.success(request, _("”%(match)s” är markerat som okej.") % {"match": match})
     else:
-        messages.warning(request, _("Fyndet finns inte längre; sidan visar kontrollen som den ser ut nu."))
+        messages.warning(
+            request, _("Fyndet finns inte längre; sidan visar kontrollen som den ser ut nu.")
+        )
 
 
 @require_POST
@@ -233,14 +237,15 @@ def _local_date(moment):
 
 
 def publish_demo(group, by=None):
-    """Publish the demo group's two most recent approved minutes, if the check passes.
-
-    Minutes with findings stay unpublished, as they would for a facilitator.
-    """
+    """Publish the demo group's two most recent approved minutes and the reports marked for
+    publication, each only if the check passes (as it would be for a facilitator)."""
     published = 0
-    for meeting in group.meetings.filter(status=Meeting.Status.APPROVED).order_by("-starts_at")[:2]:
+    meetings = group.meetings.filter(status=Meeting.Status.APPROVED).order_by("-starts_at")[:2]
+    for obj, publish in [(m, m.publish) for m in meetings] + [
+        (v, v.publish_report) for v in group.study_visits.filter(report_publish=True)
+    ]:
         try:
-            meeting.publish(by=by)
+            publish(by=by)
             published += 1
         except privacy.NotPublishable:
             pass

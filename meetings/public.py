@@ -263,20 +263,12 @@ def feed(request, group_slug):
             feed_guid=link,
         )
         entries = _entries(group)[:FEED_SIZE]
-        docs = dict(
-            zip(
-                [id(e) for e in entries if e["kind"] == "minutes"],
-                privacy.public_minutes_many([e["object"] for e in entries if e["kind"] == "minutes"]),
-            )
-        )
-        docs.update(
-            zip(
-                [id(e) for e in entries if e["kind"] == "report"],
-                privacy.public_reports_many([e["object"] for e in entries if e["kind"] == "report"]),
-            )
-        )
+        minutes = [e["object"] for e in entries if e["kind"] == "minutes"]
+        reports = [e["object"] for e in entries if e["kind"] == "report"]
+        docs = {("minutes", m.pk): d for m, d in zip(minutes, privacy.public_minutes_many(minutes))}
+        docs |= {("report", v.pk): d for v, d in zip(reports, privacy.public_reports_many(reports))}
         for entry in entries:
-            doc = docs[id(entry)]
+            doc = docs[entry["kind"], entry["object"].pk]
             if entry["kind"] == "minutes":
                 body, summary = "public/_minutes_body.html", doc.summary
             else:

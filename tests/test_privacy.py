@@ -157,7 +157,8 @@ def test_order_number_with_a_valid_date_is_flagged_when_unsure(meeting):
 
 
 def test_street_addresses_with_house_number_are_found(meeting):
-    assert found(meeting, "Hon bor på Storgatan 12, sedan Drottninggatan 5B, 252 21 Helsingborg") == [
+    text = "Hon bor på Storgatan 12, sedan Drottninggatan 5B, 252 21 Helsingborg"
+    assert found(meeting, text) == [
         ("address", "Storgatan 12"),
         ("address", "Drottninggatan 5B"),
         ("address", "252 21 Helsingborg"),
@@ -189,7 +190,8 @@ def test_private_place_is_not_checked_but_a_public_one_is(meeting):
     assert privacy.check_meeting(meeting) == []
     meeting.location_is_private = False
     meeting.save()
-    assert [(f.kind, str(f.field)) for f in privacy.check_meeting(meeting)] == [("address", "Plats")]
+    findings = privacy.check_meeting(meeting)
+    assert [(f.kind, str(f.field)) for f in findings] == [("address", "Plats")]
 
 
 def test_internal_notes_and_marked_passages_are_not_checked_or_shown(meeting):

@@ -17,7 +17,6 @@ from meetings.models import AgendaItem, Attachment, Meeting
 from tests.factories import (
     make_attendance,
     make_facilitator,
-    make_group,
     make_item,
     make_meeting,
     make_member,
@@ -65,11 +64,12 @@ def test_facilitator_sees_each_finding_with_its_place_and_a_link_into_the_editor
     meeting = approved(public_group)
     item = make_item(meeting, "Osloresan", notes="Vi åker buss.\nAnne Eskilsson bokar.")
     client.force_login(facilitator.user)
-    response = client.get(reverse("groupwork:publishing_meeting", args=[public_group.slug, meeting.pk]))
+    args = [public_group.slug, meeting.pk]
+    response = client.get(reverse("groupwork:publishing_meeting", args=args))
     text = response.content.decode()
     assert "Anne Eskilsson" in text
     assert f"Punkt {item.position} ”Osloresan”, Anteckningar, rad 2" in text
-    assert reverse("meetings:edit", args=[public_group.slug, meeting.pk]) + f"#punkt-{item.pk}" in text
+    assert reverse("meetings:edit", args=args) + f"#punkt-{item.pk}" in text
     assert "1 fynd" in text or "Ett fynd" in text
 
 
@@ -84,7 +84,9 @@ def test_publishing_is_refused_while_a_finding_is_unresolved(client, public_grou
     assert "Integritetskontrollen har fynd" in response.content.decode()
 
 
-def test_confirming_a_match_is_recorded_and_then_publishing_works(client, public_group, facilitator):
+def test_confirming_a_match_is_recorded_and_then_publishing_works(
+    client, public_group, facilitator
+):
     meeting = approved(public_group)
     make_item(meeting, "Lokal", notes="Vi ses i Anne Lindh-huset.")
     client.force_login(facilitator.user)
@@ -276,7 +278,8 @@ def test_private_place_is_not_shown(client, public_group):
 def test_unknown_and_never_published_slugs_are_404(client, public_group, other_group):
     approved(public_group)
     hidden = make_published_meeting(other_group)  # published, but the group does not publish
-    assert client.get(reverse("public:minutes", args=[public_group.slug, "2017-10-24"])).status_code == 404
+    never = reverse("public:minutes", args=[public_group.slug, "2017-10-24"])
+    assert client.get(never).status_code == 404
     assert client.get(minutes_url(hidden)).status_code == 404
     assert client.get(reverse("public:group", args=[other_group.slug])).status_code == 404
     assert client.get(reverse("public:report", args=[public_group.slug, "x"])).status_code == 404
@@ -286,8 +289,8 @@ def test_unpublished_minutes_are_gone_at_once_from_page_list_feed_and_exports(
     client, public_group
 ):
     meeting = make_published_meeting(public_group)
-    urls = [minutes_url(meeting, name) for name in (
-        "public:minutes", "public:minutes_pdf", "public:minutes_markdown", "public:minutes_snippet")]
+    names = ("minutes", "minutes_pdf", "minutes_markdown", "minutes_snippet")
+    urls = [minutes_url(meeting, f"public:{name}") for name in names]
     group_url = reverse("public:group", args=[public_group.slug])
     feed_url = reverse("public:feed", args=[public_group.slug])
     assert all(client.get(url).status_code == 200 for url in urls)  # now cached
@@ -454,7 +457,9 @@ PLANTED = [
 ]
 
 
-def test_leak_test_no_planted_personal_data_reaches_any_public_url(client, public_group, facilitator):
+def test_leak_test_no_planted_personal_data_reaches_any_public_url(
+    client, public_group, facilitator
+):
     for name in ("Eva", "Barbro", "Tina"):
         make_member(public_group, name)
     make_person("Linda")  # someone the minutes never mention as present
