@@ -89,8 +89,11 @@ def _salt(membership):
 def upload(request, group_slug):
     membership = membership_for(request, group_slug, facilitator=True)
     group = membership.group
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+    else:
+        form = UploadForm()
+    if form.is_valid():
         members = list(group.memberships.values_list("person__first_name", flat=True))
         files = [
             _preview(membership, members, upload.name, upload.read(), form.cleaned_data["date"])
@@ -163,6 +166,8 @@ def confirm(request, group_slug):
     if new_people not in importer.NEW_PEOPLE:
         new_people = "guests"
     chosen = set(request.POST.getlist("include"))
+    if not chosen:
+        messages.info(request, _("Ingen fil var vald, så inget importerades."))
     members = list(group.memberships.values_list("person__first_name", flat=True))
     for index, token in enumerate(request.POST.getlist("file")):
         if str(index) not in chosen:

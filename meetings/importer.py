@@ -73,7 +73,8 @@ def read_text(data, filename=""):
         raise ImportProblem(_("Filen är inte en textfil (den innehåller binära data)."))
     if not text.strip():
         raise ImportProblem(_("Filen är tom."))
-    return text
+    # A stray control character (Postgres refuses NUL in text) is noise, not content.
+    return re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", "", text)
 
 
 def _docx_text(data):

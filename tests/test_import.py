@@ -556,3 +556,10 @@ def test_a_line_of_full_names_with_affiliations_in_brackets_is_a_list():
         ("Bo", "Ria/G7", True),
         ("Per", "Bryggan", False),
     ]
+
+
+def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
+    text = "Möte 3 maj 2018\n\n### Övrigt\n\n" + "Lång text. " * 500 + "Slut\x00 här.\n"
+    out, err, failed = run(_written(tmp_path / "m.md", text))
+    assert failed is None, err
+    assert group.meetings.get().items.get().notes.endswith("Slut här.")

@@ -228,3 +228,22 @@ def test_upload_page_makes_the_same_queries_for_one_or_many_imported_meetings(
     _import(group, "2017-01-23-gemensam-ledningsgrupp.md")
     with django_assert_num_queries(QUERIES):
         client.get(url)
+
+
+def test_posting_without_files_asks_for_one(client, group, facilitator):
+    client.force_login(facilitator.user)
+    response = client.post(reverse("meetings:import", args=[group.slug]))
+    assert response.status_code == 400
+    assert "Välj minst en fil." in response.content.decode()
+
+
+def test_confirming_with_no_file_chosen_says_so(client, group, facilitator):
+    client.force_login(facilitator.user)
+    preview = _preview(client, group, _sample("2020-03-06-socialchefsnatverket.md"))
+    response = client.post(
+        reverse("meetings:import_confirm", args=[group.slug]),
+        {"file": _tokens(preview)},
+        follow=True,
+    )
+    assert "Ingen fil var vald, så inget importerades." in response.content.decode()
+    assert not Meeting.objects.exists()
