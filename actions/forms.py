@@ -10,6 +10,9 @@ from groupwork.models import Membership, Person
 from meetings.models import Meeting
 
 
+DETAILS_MAX = 20_000
+
+
 def suggested_due_date(group_id, meeting=None):
     """The date of the group's next meeting (after the given one), the natural due date."""
     after = meeting.starts_at if meeting else timezone.now()
@@ -55,6 +58,14 @@ class TaskForm(forms.ModelForm):
             active = active | self.instance.owners.all()
         self.fields["owners"].choices = [(p.pk, str(p)) for p in active.distinct()]
 
+    def clean_details(self):
+        details = self.cleaned_data["details"]
+        if len(details) > DETAILS_MAX:
+            raise forms.ValidationError(
+                _("Skriv högst %(max)s tecken."), params={"max": DETAILS_MAX}
+            )
+        return details
+
     def clean_title(self):
         return self.cleaned_data["title"].strip()
 
@@ -69,6 +80,10 @@ class TaskForm(forms.ModelForm):
                 params={"names": names},
             )
         return owners
+
+
+class TickOffForm(forms.Form):
+    note = forms.CharField(max_length=2000, required=False)
 
 
 class NoteForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.forms import NoteForm, TaskFilterForm, TaskForm, suggested_due_date
+from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, suggested_due_date
 from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.models import Person
@@ -48,7 +48,8 @@ def _next_url(request, default):
 
 
 def _pk(value):
-    if not value.isdigit():
+    # isdigit() alone passes "²" and 5,000 digits, which int() refuses.
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise Http404
     return int(value)
 
@@ -262,7 +263,10 @@ def edit(request, group_slug, pk):
 @login_required
 def complete(request, group_slug, pk):
     membership, task = _task_for(request, group_slug, pk, change=True)
-    note = request.POST.get("note", "").strip()[:2000]
+    form = TickOffForm(request.POST)
+    if not form.is_valid():
+        return _status_changed(request, membership, task, form.errors["note"][0], messages.ERROR)
+    note = form.cleaned_data["note"]
     if task.complete(by=request.user, note=note):
         notice = _("Klart! Uppgiften är markerad som klar.")
     elif note:
@@ -301,20 +305,27 @@ def add_note(request, group_slug, pk):
     form = NoteForm(request.POST)
     if not form.is_valid():
         if is_htmx(request) and request.POST.get("row") in ROWS:
-            return _status_changed(request, membership, task, form.errors["text"][0])
+            error = form.errors["text"][0]
+            return _status_changed(request, membership, task, error, messages.ERROR)
         return _render_detail(request, membership, task, form)
     task.add_note(request.user, form.cleaned_data["text"])
     return _status_changed(request, membership, task, _("Anteckningen är sparad."))
 
 
-def _status_changed(request, membership, task, notice):
+def _status_changed(request, membership, task, notice, level=messages.SUCCESS):
     """After a change: the changed row for htmx, else back to the page it came from."""
     row = ROWS.get(request.POST.get("row"))
     if is_htmx(request) and row:
         return render(
             request,
             row,
-            {"task": task, "group": membership.group, "membership": membership, "notice": notice},
+            {
+                "task": task,
+                "group": membership.group,
+                "membership": membership,
+                "notice": notice,
+                "notice_is_error": level == messages.ERROR,
+            },
         )
-    messages.success(request, notice)
+    messages.add_message(request, level, notice)
     return redirect(_next_url(request, task.get_absolute_url()))

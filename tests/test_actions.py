@@ -423,3 +423,21 @@ def test_member_turns_off_the_task_digest_on_my_account(client, member):
     client.post(reverse("groupwork:profile"), {"first_name": "Barbro", "known_as": ""})
     member.refresh_from_db()
     assert member.task_digest is False
+
+
+def test_a_nul_byte_in_the_comment_gets_a_message_and_leaves_the_task_open(client, group, member):
+    task = make_task(group, owners=[member])
+    client.force_login(member.user)
+    url = reverse("actions:complete", args=[group.slug, task.pk])
+    response = client.post(url, {"row": "mine", "note": "Mailat\x00"}, **HTMX)
+    assert "Null-tecken är inte tillåtna." in response.content.decode()
+    response = client.post(url, {"note": "x" * 2001}, follow=True)
+    assert "som mest 2000 tecken" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "open" and not ProgressNote.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "-1"])
+def test_a_malformed_origin_id_gives_404(client, group, facilitator, value):
+    client.force_login(facilitator.user)
+    assert client.get(_create_url(group, meeting=value)).status_code == 404
