@@ -92,7 +92,18 @@ _UNKNOWN_NAME = re.compile(
     rf"(?P<last>(?:[{_UPPER}][a-zåäöéü]*(?:{_SURNAME_ENDINGS})|{_SURNAME_WORDS})s?)(?![\w-])"
     rf"|(?<![\w-])(?P<alone>[{_UPPER}][a-zåäö]+sson)s?(?![\w-])"
 )
-_PARTICLE = r"(?:(?:af|av|von|van|de|du|la|le|da|di|der|den){_SP})?".replace("{_SP}", _SP)
+_PARTICLE = rf"(?:(?:af|av|von|van|de|du|la|le|da|di|der|den){_SP})?"
+# Two capitalised words in a row are a person's name far more often than not in Swedish,
+# where an organisation's name capitalises only its first word ("Öppna soc"): flagged
+# inside a sentence ("med Jessica Alfredson om"), and as a line of its own or the start
+# of a list line ("Per Norbeck, Bryggan", "Filippa Kurve<tab>Ängelholm").
+_CAPITALISED = rf"[{_UPPER}][a-zåäöéü]+(?:-[{_UPPER}]?[a-zåäöéü]+)*"
+_NAME_PAIR = re.compile(
+    rf"(?:(?<=[a-zåäöé,;:)] )|^[ \t]*(?:[-*•–][ \t]*)?(?={_CAPITALISED}(?: {_CAPITALISED})+"
+    rf"[ \t]*(?:$|[,\t(]|  )))(?P<first>{_CAPITALISED})"
+    # The rest is a lookahead, so that the next word is tried as a first name too.
+    rf"(?= (?P<last>{_CAPITALISED}(?: {_CAPITALISED})*)(?![\w-]))"
+)
 
 
 @lru_cache(maxsize=256)
@@ -106,9 +117,11 @@ def _known_name_pattern(names):
     alternatives = "|".join(
         re.escape(n) for n in sorted({*names, *(n.upper() for n in names)}, key=len, reverse=True)
     )
+    word = rf"[{_UPPER}]{_LETTER}*(?:[-'’]{_LETTER}+)*"
+    # Every capitalised word that follows belongs to the name ("Annette Lindberg Mohlin");
+    # a lookahead, so that a skipped list ("Anne Barbro Eskilsson") is tried from "Barbro".
     return re.compile(
-        rf"(?<![\w-])(?P<first>{alternatives}){_SP}"
-        rf"(?P<last>{_PARTICLE}[{_UPPER}]{_LETTER}*(?:[-'’]{_LETTER}+)*)"
+        rf"(?<![\w-])(?P<first>{alternatives})(?={_SP}(?P<last>{_PARTICLE}{word}(?:{_SP}{word})*))"
     )
 
 
@@ -158,16 +171,25 @@ def _scan(text, names):
         hits.append(_Hit("address", m.start(), m.end(), m.group(0), _PLACEHOLDERS["address"]))
     if names:
         for m in _known_name_pattern(names).finditer(text):
-            last = m.group("last").split()[-1].rstrip("'’")
-            if last in names or last.removesuffix("s") in names:
-                continue  # a list of first names without commas: "Anne Barbro och Eva"
-            hits.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
+            hits += _name_hit(m, text, names)
+    for m in _NAME_PAIR.finditer(text):
+        hits += _name_hit(m, text, names)
     for m in _UNKNOWN_NAME.finditer(text):
         if m.group("alone"):
             hits.append(_Hit("name", m.start(), m.end(), m.group(0), _PLACEHOLDERS["name"]))
         else:
             hits.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
     return _without_overlaps(hits)
+
+
+def _name_hit(m, text, names):
+    """A first name and what follows it, unless that is another first name (a list of
+    first names without commas: "Anne Barbro och Eva")."""
+    following = m.group("last").split()[0].rstrip("'’")
+    if following in names or following.removesuffix("s") in names:
+        return []
+    start, end = m.start("first"), m.end("last")
+    return [_Hit("name", start, end, text[start:end], m.group("first"))]
 
 
 def _without_overlaps(hits):

@@ -88,6 +88,34 @@ def test_unknown_person_with_a_typical_surname_is_found(meeting):
     ]
 
 
+def test_two_capitalised_words_inside_a_sentence_are_found(meeting):
+    # Swedish capitalises only the first word of an organisation ("Öppna soc"), so two in
+    # a row inside a sentence are a person's name more often than not.
+    assert found(meeting, "Vi pratade med Jessica Alfredson om Öppna soc.") == [
+        ("name", "Jessica Alfredson")
+    ]
+
+
+def test_a_list_of_full_names_from_imported_minutes_is_found(meeting):
+    text = "Per Norbeck, Bryggan\nAnnette Lindberg Mohlin\tLandskrona\n- Filippa Kurve (ordf.)"
+    assert found(meeting, text) == [
+        ("name", "Per Norbeck"),
+        ("name", "Annette Lindberg Mohlin"),
+        ("name", "Filippa Kurve"),
+    ]
+
+
+def test_a_skipped_list_of_first_names_does_not_hide_a_surname(meeting):
+    assert found(meeting, "Närvarande: Anne Barbro Eskilsson och Eva") == [
+        ("name", "Barbro Eskilsson")
+    ]
+
+
+def test_a_masked_name_keeps_only_the_first_name(meeting):
+    make_item(meeting, "Punkt", notes="Annette Lindberg Mohlin\tLandskrona")
+    assert "Annette\tLandskrona" in privacy.public_minutes(meeting).items[0].notes
+
+
 def test_full_name_in_a_guest_field_is_found(meeting):
     make_attendance(meeting, guest_name="David Olofsgård", affiliation="Kommunikatör")
     findings = privacy.check_meeting(meeting)
