@@ -288,7 +288,9 @@ def _check(context, fields):
         found = []
         if is_name_field and _full_name_in_name_field(text):
             found.append(("name", text.strip(), 0))
-        text = _INTERNAL.sub("", text)
+        # An internal passage is never published; its line breaks stay so that line numbers
+        # still match the editor.
+        text = _INTERNAL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
         for number, line in enumerate(text.split("\n"), start=1):
             found += [
                 (hit.kind, hit.match, number)

@@ -259,6 +259,7 @@ def feed(request, group_slug):
             link=link,
             description=privacy.strict_text(group.description),
             language="sv",
+            author_name=group.name,
             feed_url=base + reverse("public:feed", args=[group.slug]),
             feed_guid=link,
         )

@@ -236,6 +236,12 @@ def test_internal_notes_and_marked_passages_are_not_checked_or_shown(meeting):
     assert "Eskilsson" not in repr(doc)
 
 
+def test_line_numbers_count_the_lines_of_an_internal_passage(meeting):
+    make_item(meeting, "Punkt", notes="Ett\n[intern]\nhemligt\n[/intern]\nRing 070-123 45 67")
+    (finding,) = privacy.check_meeting(meeting)
+    assert finding.line == 5
+
+
 def test_a_confirmation_resolves_exactly_that_match(meeting, facilitator):
     make_item(meeting, "Lokal", notes="Vi ses i Anna Lindh-huset. Anna Berg kommer.")
     PrivacyConfirmation.objects.create(
