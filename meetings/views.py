@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, JsonResponse
@@ -33,6 +34,11 @@ from meetings.forms import (
 from meetings.models import AgendaItem, Attendance, LockedError, Meeting, StatusError
 
 PAGE_SIZE = 20
+
+
+def _number(value):
+    """A number typed into a URL or a form, or None: "²", "1e3" or "" never reach int()."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 def _meeting_for(request, group_slug, pk, facilitator=False):
@@ -81,8 +87,8 @@ def plan(request, group_slug):
     group = membership.group
     initial = {}
     previous = None
-    if request.GET.get("fran"):
-        previous = group.meetings.filter(pk=request.GET["fran"]).first()
+    if _number(request.GET.get("fran")):
+        previous = group.meetings.filter(pk=_number(request.GET["fran"])).first()
     if previous is not None:
         # "Vi ses igen": same place and time of day, two weeks later by default.
         starts_at = timezone.localtime(previous.starts_at) + timezone.timedelta(weeks=2)
@@ -235,8 +241,8 @@ def _save(request, form, obj, meeting, url):
     """The save behind autosave (JSON) and the plain Save button (redirect or a page)."""
     autosave = request.headers.get("X-Autosave") == "1"
     # The version is a plain "version" field (not prefixed), as static/js/editor.js expects.
-    base_version = request.POST.get("version", "")
-    if not base_version.isdigit():
+    base_version = _number(request.POST.get("version"))
+    if base_version is None:
         form.add_error(None, _("Sidan är för gammal. Ladda om den; din text finns kvar."))
     if not form.is_valid():
         if autosave:
@@ -254,7 +260,6 @@ def _save(request, form, obj, meeting, url):
             },
             status=400,
         )
-    base_version = int(base_version)
     changes = {name: form.cleaned_data[name] for name in obj.EDIT_FIELDS}
     try:
         saved = obj.save_edit(base_version, changes)
@@ -456,10 +461,14 @@ def attendance(request, group_slug, pk):
         return redirect(meeting)
     members = _members(meeting.group)
     existing = {a.person_id: a for a in meeting.attendances.filter(person__isnull=False)}
+    refused = False
     for person in members:
         present = f"present-{person.pk}" in request.POST
         was_present = request.POST.get(f"was-{person.pk}") == "1"
         only = request.POST.get(f"only-{person.pk}", "").strip()[:60]
+        if "\x00" in only:
+            refused = True
+            continue
         was_only = request.POST.get(f"was-only-{person.pk}", "")
         row = existing.get(person.pk)
         if row is not None and present == was_present and only == was_only:
@@ -471,10 +480,13 @@ def attendance(request, group_slug, pk):
         else:
             row.present, row.only_items = present, only
             row.save()
+    if refused:
+        messages.error(request, ProhibitNullCharactersValidator.message)
     if is_htmx(request):
         context = _editor_context(meeting, membership)
         return render(request, "meetings/_attendance.html", context)
-    messages.success(request, _("Närvaron är sparad."))
+    if not refused:
+        messages.success(request, _("Närvaron är sparad."))
     return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
 
 
@@ -629,11 +641,11 @@ def _history_page(request, meeting, obj, restore_name, restore_args):
         record.restore_url = reverse(restore_name, args=[*restore_args, record.history_id])
     by_id = {r.history_id: r for r in records}
     compare = None
-    a, b = request.GET.get("a"), request.GET.get("b")
-    if a and b and a.isdigit() and b.isdigit() and int(a) in by_id and int(b) in by_id:
-        old, new = sorted([by_id[int(a)], by_id[int(b)]], key=lambda r: r.history_id)
+    a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
+    if a in by_id and b in by_id:
+        old, new = sorted([by_id[a], by_id[b]], key=lambda r: r.history_id)
         compare = {"old": old, "new": new, "changes": _changes(old, new)}
-    elif a or b:
+    elif request.GET.get("a") or request.GET.get("b"):
         messages.error(request, _("Välj två versioner att jämföra."))
     return render(
         request,
