@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
 
-.PHONY: run test test-postgres test-sqlite setup browser messages bench
+.PHONY: run test test-postgres test-sqlite setup browser axe messages bench
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,20 @@ browser:
 	@command -v chromium >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: setup browser test-postgres test-sqlite
+test: setup browser axe test-postgres test-sqlite
+
+# axe-core for the accessibility checks of the browser tests, one exact version from the npm
+# registry, unpacked once into var/ (tests/e2e/conftest.py reads it from there).
+AXE_VERSION := 4.14.1
+AXE_JS := var/axe-core-$(AXE_VERSION)/axe.min.js
+
+axe: $(AXE_JS)
+
+$(AXE_JS):
+	mkdir -p var/axe-core-$(AXE_VERSION)
+	cd var && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf var/axe-core-$(AXE_VERSION).tgz -C var/axe-core-$(AXE_VERSION) --strip-components=1 package/axe.min.js
+	rm var/axe-core-$(AXE_VERSION).tgz
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
