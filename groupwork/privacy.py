@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
+from django.utils.formats import date_format
 from django.utils.http import http_date
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -537,7 +538,7 @@ def _public_minutes(meeting, context, represents, attendances, items, attachment
         )
     starts = timezone.localtime(meeting.starts_at)
     default_title = gettext("Anteckningar från mötet %(date)s") % {
-        "date": _date(starts.date())
+        "date": date_format(starts.date(), "DATE_FORMAT")
     }
     return PublicMinutes(
         group=meeting.group,
@@ -620,12 +621,6 @@ def strict_text(text):
 def strict_html(text):
     """Markdown that no check has covered (a group's description), strictly masked."""
     return render_markdown(strict_text(text))
-
-
-def _date(day):
-    from django.utils.formats import date_format
-
-    return date_format(day, "DATE_FORMAT")
 
 
 def unique_public_slug(queryset, base):

@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,7 +85,7 @@ def meeting_check(request, group_slug, pk):
         {
             "kind": "meeting",
             "title": _("Granska och publicera anteckningarna från %(date)s")
-            % {"date": _local_date(meeting.starts_at)},
+            % {"date": date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")},
             "back_url": meeting.get_absolute_url(),
             "reasons": reasons,
             "is_published": is_published,
@@ -228,12 +229,6 @@ def visit_unpublish(request, group_slug, pk):
     visit.unpublish_report(by=request.user)
     messages.success(request, _("Rapporten är borttagen från den öppna webbplatsen."))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
-
-
-def _local_date(moment):
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def publish_demo(group, by=None):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -22,10 +23,6 @@ from visits.public import published_visits
 
 PAGE_SIZE = 20
 FEED_SIZE = 20
-
-
-def _public_group(group_slug):
-    return get_object_or_404(Group, slug=group_slug, is_public=True)
 
 
 def _meeting(group_slug, public_slug):
@@ -116,6 +113,7 @@ def _entries(group):
 def group_page(request, group_slug):
     group, stamp, changed = _group_stamp(group_slug)
     page_number = request.GET.get("sida", "1")
+    page_number = page_number if page_number.isdigit() else "1"  # one cache entry per page
 
     def render_page():
         page = Paginator(_entries(group), PAGE_SIZE).get_page(page_number)
@@ -135,14 +133,8 @@ def _entry_title(entry):
             "destination": privacy.strict_text(entry["object"].destination)
         }
     return privacy.strict_text(entry["title"]) or _("Anteckningar från mötet %(date)s") % {
-        "date": _format_date(entry["date"])
+        "date": date_format(entry["date"], "DATE_FORMAT")
     }
-
-
-def _format_date(day):
-    from django.utils.formats import date_format
-
-    return date_format(day, "DATE_FORMAT")
 
 
 @require_safe
@@ -297,26 +289,36 @@ _FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def _pdf(doc, url):
-    """The minutes as a PDF for the archive (fpdf2; it does not produce PDF/A)."""
-    from fpdf import FPDF
+    """The minutes as a PDF for the archive: PDF/A-2u (fpdf2's compliance mode, which needs
+    the embedded DejaVu font); without that font, a plain PDF in a Latin-1 core font."""
+    from fpdf import FPDF, FontFace
 
-    pdf = FPDF(format="A4")
+    embedded = (_FONTS / "DejaVuSans.ttf").exists()
+    pdf = FPDF(format="A4", enforce_compliance="PDFA_2U" if embedded else None)
     pdf.set_title(doc.title)
     pdf.set_author(doc.group.name)
     pdf.set_creator("Groupwork")
     pdf.set_lang("sv")
     pdf.set_margins(20, 20, 20)
-    if (_FONTS / "DejaVuSans.ttf").exists():
-        pdf.add_font("body", "", str(_FONTS / "DejaVuSans.ttf"))
-        pdf.add_font("body", "B", str(_FONTS / "DejaVuSans-Bold.ttf"))
-        pdf.add_font("body", "I", str(_FONTS / "DejaVuSans-Oblique.ttf"))
-        family = "body"
-    else:
-        family = "Helvetica"  # Latin-1 core font: å, ä and ö still work
-    pdf.add_page()
+    family, mono = "Helvetica", "Courier"  # core fonts: å, ä and ö work, little else
+    if embedded:
+        family, mono = "body", "mono"
+        for name, file in ((family, "DejaVuSans"), (mono, "DejaVuSansMono")):
+            # Every style the sanitised HTML can ask for, also nested (<strong><em>).
+            for style, suffix in (("", ""), ("B", "-Bold"), ("I", "-Oblique"),
+                                  ("BI", "-BoldOblique")):
+                pdf.add_font(name, style, str(_FONTS / f"{file}{suffix}.ttf"))
     html = render_to_string("public/minutes_pdf.html", {"doc": doc, "url": url})
+    if not embedded:
+        pdf.core_fonts_encoding = "windows-1252"
+        html = html.encode("windows-1252", "replace").decode("windows-1252")
+    pdf.add_page()
     pdf.set_font(family, size=11)
-    pdf.write_html(html, font_family=family)
+    pdf.write_html(
+        html,
+        font_family=family,
+        tag_styles={"code": FontFace(family=mono), "pre": FontFace(family=mono)},
+    )
     out = BytesIO()
     pdf.output(out)
     return out.getvalue()
