@@ -1,0 +1,208 @@
+"""The journeys of issue 9, end to end in a real browser, with axe-core on every page they visit.
+
+Each journey is one test: what a facilitator, a member or a visitor does in one sitting.
+`assert_accessible` runs axe-core (WCAG 2.1 A and AA) on the page as it stands.
+"""
+
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from actions.models import ActionItem
+from meetings.models import AgendaItem, Meeting
+from tests.e2e.conftest import assert_accessible, log_in, tab_to
+from tests.factories import make_item, make_meeting, make_task
+from visits.models import Participant, StudyVisit
+
+SAVED = "Sparat kl."
+
+
+def _local(moment):
+    """A datetime as a datetime-local input wants it."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _item(page, heading):
+    return page.locator("article.editor-item", has=page.get_by_role("heading", name=heading))
+
+
+def _saved(scope):
+    expect(scope.locator("[data-autosave-status]")).to_contain_text(SAVED)
+
+
+def test_facilitator_plans_writes_approves_checks_and_publishes_minutes(page, team, browser_context):
+    page.goto("/konto/login/")
+    assert_accessible(page)
+    log_in(page, "anne@exempel.se")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej Anne!")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Föräldragruppen").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Föräldragruppen")
+    assert_accessible(page)
+    page.get_by_role("link", name="Möten och anteckningar").click()
+    assert_accessible(page)
+
+    # Plan: the meeting was this morning; its agenda has two items.
+    page.get_by_role("link", name="Planera ett möte").click()
+    page.get_by_label("Rubrik").fill("Ordinarie möte")
+    page.get_by_label("Börjar").fill(_local(timezone.now() - timedelta(hours=3)))
+    page.get_by_label("Plats", exact=True).fill("Medborgarhuset")
+    page.get_by_label("Punkter på dagordningen").fill(
+        "Studiebesök i Malmö\nFöräldrarnas erfarenheter av bemötandet"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Planera mötet").click()
+    page.get_by_role("button", name="Börja skriva anteckningar").click()
+    meeting = Meeting.objects.get(group=team.group, title="Ordinarie möte")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anteckningar den")
+    assert meeting.status == Meeting.Status.DRAFT
+    assert_accessible(page)
+
+    # Attendance: ticking a name saves it at once.
+    for name in ("Anne", "Barbro", "Eva"):
+        box = page.get_by_role("checkbox", name=f"Närvarande {name}")
+        with page.expect_response(lambda r: "/narvaro/" in r.url):
+            box.check()
+        expect(page.get_by_role("checkbox", name=f"Närvarande {name}")).to_be_checked()
+    assert sorted(meeting.attendances.filter(present=True).values_list("person__first_name", flat=True)) == [
+        "Anne",
+        "Barbro",
+        "Eva",
+    ]
+
+    # Two items with decisions; Eva's surname slips into the notes.
+    malmo = _item(page, "1. Studiebesök i Malmö")
+    malmo.get_by_label("Anteckningar").fill(
+        "Eva Lind från Familjehemsavdelningen berättade att Malmö gärna tar emot oss."
+    )
+    malmo.get_by_label("Beslut").fill("att Barbro och Tina planerar besöket.")
+    malmo.get_by_label("Utfall").select_option(label="beslutad")
+    _saved(malmo)
+    parents = _item(page, "2. Föräldrarnas erfarenheter av bemötandet")
+    parents.get_by_label("Anteckningar").fill("Barbro berättade hur ett möte med en ny handläggare gick.")
+    parents.get_by_label("Beslut").fill("att frågan tas upp igen på nästa möte.")
+    parents.get_by_label("Utfall").select_option(label="beslutad")
+    _saved(parents)
+
+    # A task for Barbro under the item where it arose.
+    malmo.get_by_text("Ny uppgift").click()
+    malmo.get_by_label("Vad ska göras?").fill("Barbro frågar Malmö om datum i februari")
+    malmo.get_by_role("checkbox", name="Barbro").check()
+    malmo.get_by_role("button", name="Lägg till uppgiften").click()
+    expect(malmo.get_by_text("Uppgiften är tillagd.")).to_be_visible()
+    assert_accessible(page)
+    task = ActionItem.objects.get(title="Barbro frågar Malmö om datum i februari")
+    assert [p.first_name for p in task.owners.all()] == ["Barbro"]
+    assert task.agenda_item.heading == "Studiebesök i Malmö"
+
+    page.get_by_role("button", name="Justera anteckningarna").click()
+    expect(page.get_by_text("Anteckningarna är justerade och låsta.")).to_be_visible()
+    assert_accessible(page)
+
+    # The privacy check finds the surname; Anne reopens the minutes and fixes it.
+    page.get_by_role("link", name="Granska och publicera").click()
+    findings = page.get_by_role("table", name="Fynd som måste åtgärdas")
+    expect(findings).to_contain_text("Eva Lind")
+    expect(page.get_by_role("button", name="Publicera", exact=True)).to_have_count(0)
+    assert_accessible(page)
+    findings.get_by_role("link", name=re.compile("Ändra i redigeraren")).first.click()
+    page.get_by_role("link", name="Öppna för rättelse").click()
+    page.get_by_label("Vad ska rättas?").fill("Ta bort ett efternamn")
+    page.get_by_role("button", name="Öppna för rättelse").click()
+    malmo = _item(page, "1. Studiebesök i Malmö")
+    malmo.get_by_label("Anteckningar").fill(
+        "Eva från Familjehemsavdelningen berättade att Malmö gärna tar emot oss."
+    )
+    _saved(malmo)
+    page.get_by_role("button", name="Justera anteckningarna").click()
+    page.get_by_role("link", name="Granska och publicera").click()
+    expect(page.get_by_text("Integritetskontrollen hittar inget som återstår.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publicera", exact=True).click()
+    expect(page.get_by_role("link", name="Visa den öppna sidan")).to_be_visible()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PUBLISHED
+
+    # A visitor who is not logged in finds the minutes: first names only.
+    visitor = browser_context().new_page()
+    visitor.goto("/oppet/")
+    assert_accessible(visitor)
+    visitor.get_by_role("link", name="Föräldragruppen").click()
+    assert_accessible(visitor)
+    visitor.locator(".public-list a").first.click()
+    expect(visitor.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(visitor)
+    text = visitor.locator("main").inner_text()
+    assert "Malmö gärna tar emot oss" in text
+    assert "att Barbro och Tina planerar besöket." in text
+    assert "Eva" in text and "Barbro" in text
+    assert "Lind" not in text
+    assert "exempel.se" not in visitor.content()
+
+
+def _login_code():
+    """The code in the newest login e-mail (the locmem outbox of the test's own mail)."""
+    message = mail.outbox[-1]
+    assert message.to == ["barbro@exempel.se"]
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE).group(1)
+
+
+def test_member_logs_in_with_a_code_ticks_off_her_task_and_finds_it_in_the_follow_up(
+    page, team
+):
+    now = timezone.now()
+    last = make_meeting(team.group, starts_at=now - timedelta(days=14), status="approved")
+    item = make_item(last, "Studiebesök i Malmö", decision="att Barbro frågar om datum.")
+    title = "Barbro frågar Malmö om datum i februari"
+    make_task(
+        team.group, [team.Barbro], title, meeting=last, agenda_item=item,
+        due_date=timezone.localdate() + timedelta(days=7),
+    )
+    # The next meeting is written; Barbro is its adjuster (justerare), so she reads the draft.
+    make_meeting(team.group, starts_at=now - timedelta(hours=2), adjuster=team.Barbro)
+
+    page.goto("/konto/login/")
+    page.get_by_role("link", name="Skicka mig en inloggningskod").click()
+    assert_accessible(page)
+    page.get_by_label("E-postadress").fill("barbro@exempel.se")
+    page.get_by_role("button", name="Begär kod").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ange inloggningskod")
+    assert_accessible(page)
+    page.get_by_label("Kod").fill(_login_code())
+    page.get_by_role("button", name="Verifiera").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej Barbro!")
+
+    mine = page.get_by_role("region", name="Mina uppgifter")
+    row = mine.locator("li.task", has_text=title)
+    expect(row).to_be_visible()
+    assert_accessible(page)
+    row.get_by_label("Kommentar (frivillig)").fill("Malmö föreslår 12 februari")
+    row.get_by_role("button", name="Markera som klar").click()
+    expect(row.get_by_text("Uppgiften är markerad som klar.")).to_be_visible()
+    assert_accessible(page)
+    assert ActionItem.objects.get(title=title).status == ActionItem.Status.DONE
+
+    page.get_by_role("link", name="Föräldragruppen").first.click()
+    page.get_by_role("link", name="Uppgifter").click()
+    page.get_by_label("Status").select_option(label="klar")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.locator("main")).to_contain_text(title)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Föräldragruppen").first.click()
+    page.get_by_role("link", name="Möten och anteckningar").click()
+    assert_accessible(page)
+    page.locator("main a[href$='/moten/%d/']" % Meeting.objects.latest("starts_at").pk).first.click()
+    follow_up = page.get_by_role("region", name="Uppföljning")
+    done = follow_up.locator("li.task", has_text=title)
+    expect(done).to_contain_text("Klar")
+    assert_accessible(page)
+
+    page.get_by_label("Sök", exact=True).fill("Malmö")
+    page.get_by_role("button", name="Hitta").click()
+    expect(page.get_by_role("status").first).to_contain_text("träff")
+    assert_accessible(page)
