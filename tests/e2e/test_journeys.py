@@ -206,3 +206,113 @@ def test_member_logs_in_with_a_code_ticks_off_her_task_and_finds_it_in_the_follo
     page.get_by_role("button", name="Hitta").click()
     expect(page.get_by_role("status").first).to_contain_text("träff")
     assert_accessible(page)
+
+
+def test_study_visit_from_idea_to_published_report(page, team, browser_context):
+    log_in(page, "anne@exempel.se")
+    page.get_by_role("link", name="Föräldragruppen").first.click()
+    page.get_by_role("link", name="Studiebesök").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Nytt studiebesök").click()
+    page.get_by_label("Ort").fill("Malmö")
+    page.get_by_label("Värdorganisation").fill("Familjehemsenheten")
+    page.get_by_label("Första dag").fill((timezone.localdate() + timedelta(days=21)).isoformat())
+    page.get_by_label("Syfte").fill("Se hur föräldrar och socialsekreterare samarbetar i Malmö.")
+    page.get_by_label("Frågor vi vill ha svar på").fill("- Hur bjuds föräldrarna in?\n- Vem leder mötena?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Studiebesök: Malmö")
+    visit = StudyVisit.objects.get(group=team.group, destination="Malmö")
+
+    invite = page.get_by_role("group", name="Bjud in medlemmar")
+    invite.get_by_label("Barbro").check()
+    invite.get_by_label("Eva").check()
+    page.get_by_role("button", name="Bjud in", exact=True).click()
+    participants = page.get_by_role("table", name="Deltagare och deras svar")
+    expect(participants.get_by_role("rowheader")).to_have_text(["Barbro", "Eva"])
+    assert_accessible(page)
+
+    # Barbro answers from her start page, in her own browser.
+    barbro = browser_context().new_page()
+    log_in(barbro, "barbro@exempel.se")
+    visits = barbro.get_by_role("region", name="Dina studiebesök")
+    visits.get_by_role("button", name="Jag kommer – Malmö").click()
+    expect(visits.get_by_text("Du har svarat att du kommer.")).to_be_visible()
+    assert_accessible(barbro)
+    answers = dict(visit.participants.values_list("person__first_name", "status"))
+    assert answers == {"Barbro": Participant.Status.CONFIRMED, "Eva": Participant.Status.INVITED}
+
+    # After the visit Anne writes the report and publishes it.
+    page.get_by_role("button", name="Markera som bokat").click()
+    page.get_by_role("button", name="Markera som genomfört").click()
+    page.get_by_role("link", name="Skriv rapporten").click()
+    report = "Vi besökte familjehemsenheten i december. Föräldrarna bjuds in av en samordnare."
+    page.get_by_label("Rapport", exact=True).fill(report)
+    _saved(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka till studiebesöket").click()
+    page.get_by_role("button", name="Markera rapporten för publicering").click()
+    page.get_by_role("link", name="Granska och publicera rapporten").click()
+    expect(page.get_by_text("Integritetskontrollen hittar inget som återstår.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publicera", exact=True).click()
+    expect(page.get_by_role("link", name="Visa den öppna sidan")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.status == StudyVisit.Status.DONE and visit.report == report
+
+    visitor = browser_context().new_page()
+    visitor.goto("/oppet/foraldragruppen/")
+    visitor.locator(".public-list a", has_text="Malmö").click()
+    expect(visitor.locator("main")).to_contain_text(report)
+    assert_accessible(visitor)
+
+
+def test_minutes_editor_loses_nothing_offline_or_when_two_people_write_at_once(
+    page, team, browser_context
+):
+    meeting = make_meeting(team.group, starts_at=timezone.now() - timedelta(hours=1))
+    item = make_item(meeting, "Studiebesök i Malmö")
+    editor = f"/grupper/foraldragruppen/moten/{meeting.pk}/skriv/"
+    log_in(page, "anne@exempel.se")
+    page.goto(editor)
+    malmo = _item(page, "1. Studiebesök i Malmö")
+    notes = malmo.get_by_label("Anteckningar")
+    notes.fill("Malmö tar emot oss en tisdag.")
+    _saved(malmo)
+
+    # The network goes while Anne types on; the text waits in the browser and is saved on return.
+    page.context.set_offline(True)
+    notes.press("End")
+    notes.type(" Bussen går klockan sju.")
+    expect(malmo.locator("[data-autosave-status]")).to_contain_text("ingen anslutning")
+    page.context.set_offline(False)
+    _saved(malmo)
+    page.reload()
+    full = "Malmö tar emot oss en tisdag. Bussen går klockan sju."
+    expect(_item(page, "1. Studiebesök i Malmö").get_by_label("Anteckningar")).to_have_value(full)
+    assert AgendaItem.objects.get(pk=item.pk).notes == full
+
+    # Two browsers on the same minutes: the later save is refused and shown, not lost.
+    other = browser_context().new_page()
+    log_in(other, "anne@exempel.se")
+    other.goto(editor)
+    mine = _item(page, "1. Studiebesök i Malmö")
+    theirs = _item(other, "1. Studiebesök i Malmö")
+    mine.get_by_label("Beslut", exact=True).fill("att Barbro ringer Malmö.")
+    _saved(mine)
+    theirs.get_by_label("Beslut", exact=True).fill("att Eva mailar Malmö.")
+    conflict = theirs.get_by_role("alert")
+    expect(theirs.locator("[data-autosave-status]")).to_contain_text("någon annan har ändrat")
+    expect(conflict).to_contain_text("att Barbro ringer Malmö.")
+    expect(theirs.get_by_label("Beslut", exact=True)).to_have_value("att Eva mailar Malmö.")
+    assert AgendaItem.objects.get(pk=item.pk).decision == "att Barbro ringer Malmö."
+    assert_accessible(other)
+
+    theirs.get_by_label("Beslut", exact=True).fill("att Barbro ringer Malmö och Eva mailar.")
+    theirs.get_by_role("button", name="Spara min text nu").click()
+    _saved(theirs)
+    assert AgendaItem.objects.get(pk=item.pk).decision == "att Barbro ringer Malmö och Eva mailar."
+    page.reload()
+    expect(_item(page, "1. Studiebesök i Malmö").get_by_label("Beslut", exact=True)).to_have_value(
+        "att Barbro ringer Malmö och Eva mailar."
+    )
