@@ -139,10 +139,28 @@ def assert_accessible(page):
 
 
 def tab_to(page, locator, limit=250):
-    """Press Tab until the locator's element has the focus, as a keyboard user would."""
+    """Press Tab until the locator's element has the focus, as a keyboard user would.
+
+    Every element passed on the way must show where the focus is (an outline or a shadow).
+    """
     handle = locator.element_handle()
     for _ in range(limit):
         page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement, style = getComputedStyle(element);
+                // On the calendar button inside a date input the input itself has no :focus;
+                // Chromium draws its own ring around the button.
+                const pickerButton = /^(date|datetime-local|time)$/.test(element.type)
+                    && !element.matches(":focus");
+                return {
+                    visible: style.outlineStyle !== "none" || style.boxShadow !== "none"
+                        || pickerButton,
+                    html: element.outerHTML.slice(0, 120),
+                };
+            }"""
+        )
+        assert focused["visible"], f"no visible focus on {focused['html']} ({page.url})"
         if handle.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{locator} is not reachable with Tab ({limit} presses)")

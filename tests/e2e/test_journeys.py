@@ -316,3 +316,57 @@ def test_minutes_editor_loses_nothing_offline_or_when_two_people_write_at_once(
     expect(_item(page, "1. Studiebesök i Malmö").get_by_label("Beslut", exact=True)).to_have_value(
         "att Barbro ringer Malmö och Eva mailar."
     )
+
+
+def test_facilitator_writes_and_approves_minutes_with_the_keyboard_alone(page, team):
+    meeting = make_meeting(team.group, starts_at=timezone.now() - timedelta(hours=1))
+    keyboard = page.keyboard
+    page.goto("/konto/login/")
+    tab_to(page, page.get_by_label("E-post"))
+    keyboard.type("anne@exempel.se")
+    tab_to(page, page.get_by_label("Lösenord"))
+    keyboard.type("demo-losen-2026")
+    keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hej Anne!")
+
+    tab_to(page, page.get_by_role("link", name="Föräldragruppen").first)
+    keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name="Möten och anteckningar"))
+    keyboard.press("Enter")
+    tab_to(page, page.locator(f"main a[href$='/moten/{meeting.pk}/']").first)
+    keyboard.press("Enter")
+    tab_to(page, page.get_by_role("link", name="Skriv anteckningar"))
+    keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anteckningar den")
+
+    # The skip link leads past the menu into the editor.
+    keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
+    keyboard.press("Enter")
+    tab_to(page, page.get_by_role("checkbox", name="Närvarande Barbro"))
+    with page.expect_response(lambda r: "/narvaro/" in r.url):
+        keyboard.press("Space")
+    tab_to(page, page.get_by_label("Ny punkt"))
+    keyboard.type("Studiebesök i Malmö")
+    keyboard.press("Enter")
+    malmo = _item(page, "1. Studiebesök i Malmö")
+    tab_to(page, malmo.get_by_label("Anteckningar"))
+    keyboard.type("Malmö tar gärna emot oss i februari.")
+    tab_to(page, malmo.get_by_label("Beslut"))
+    keyboard.type("att Barbro och Tina planerar besöket.")
+    tab_to(page, malmo.get_by_role("button", name="Spara punkten"))
+    keyboard.press("Enter")
+    _saved(malmo)
+    tab_to(page, page.get_by_role("button", name="Justera anteckningarna"))
+    keyboard.press("Enter")
+    expect(page.get_by_text("Anteckningarna är justerade och låsta.")).to_be_visible()
+
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.APPROVED
+    assert meeting.attendances.get(person=team.Barbro).present
+    item = meeting.items.get()
+    assert (item.heading, item.notes, item.decision) == (
+        "Studiebesök i Malmö",
+        "Malmö tar gärna emot oss i februari.",
+        "att Barbro och Tina planerar besöket.",
+    )
