@@ -849,7 +849,7 @@ def _save_meeting(preview, group, digest, user):
     meeting.approved_at = timezone.now()
     meeting.approved_by = user
     meeting.import_checksum = digest
-    meeting._change_reason = "Importerat"
+    meeting._change_reason = _("Importerat")
     meeting.save()
     return meeting
 
