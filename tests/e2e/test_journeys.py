@@ -143,6 +143,13 @@ def test_facilitator_plans_writes_approves_checks_and_publishes_minutes(page, te
     assert "Lind" not in text
     assert "exempel.se" not in visitor.content()
 
+    visitor.goto("/oppet/sok/")
+    visitor.locator("main").get_by_role("searchbox").fill("Malmö")
+    visitor.locator("main").get_by_role("button", name="Sök").click()
+    expect(visitor.locator(".search-result").first).to_contain_text("Malmö")
+    assert_accessible(visitor)
+    assert "Lind" not in visitor.locator("main").inner_text()
+
 
 def _login_code():
     """The code in the newest login e-mail (the locmem outbox of the test's own mail)."""
