@@ -205,6 +205,9 @@ def test_search_page_makes_the_same_number_of_queries_for_one_and_many_results(
     with django_assert_num_queries(7):
         response = client.get(SEARCH, {"q": "Oslo"})
     assert len(response.context["page"]) == 20
+    assert 'href="?q=Oslo&amp;sida=2"' in response.content.decode()
+    response = client.get(SEARCH, {"q": "Oslo", "sida": 2})
+    assert len(response.context["page"]) == 9
 
 
 # PostgreSQL: Swedish stemming, ranking, highlighting
@@ -297,24 +300,24 @@ def test_public_search_finds_only_published_minutes_of_public_groups(
     published = make_meeting(group)
     make_item(
         published,
-        heading="Publicerad Oslo",
+        heading="Om resan till Oslo",
         notes="Oslo är fint. [intern]Hemlig Oslo-plan[/intern]",
         internal_notes="Internt om Oslo",
     )
     _publish(published, facilitator)
-    make_item(make_meeting(group), heading="Utkast Oslo")
+    make_item(make_meeting(group), heading="Utkast om Oslo")
     unpublished = make_meeting(group)
-    make_item(unpublished, heading="Avpublicerad Oslo")
+    make_item(unpublished, heading="Avpublicerad punkt om Oslo")
     _publish(unpublished, facilitator)
     unpublished.unpublish(by=facilitator.user)
     closed = make_meeting(other_group)
-    make_item(closed, heading="Stängd grupp Oslo")
+    make_item(closed, heading="Stängd grupp om Oslo")
     _publish(closed, make_member(other_group, "Olle", role="facilitator"))
     make_task(group, title="Uppgift Oslo")
     make_visit(group, destination="Oslo", contact_name="Ingrid")
 
     response = client.get(PUBLIC_SEARCH, {"q": "Oslo"})
-    assert _titles(response) == ["Publicerad Oslo"]
+    assert _titles(response) == ["Om resan till Oslo"]
     content = response.content.decode()
     assert "Hemlig" not in content and "Internt" not in content and "Utkast" not in content
     assert _titles(client.get(PUBLIC_SEARCH, {"q": "Hemlig"})) == []
