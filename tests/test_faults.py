@@ -339,9 +339,8 @@ def test_200_concurrent_saves_of_the_same_minutes_each_succeed_or_conflict_and_n
         client = Client()
         client.cookies.load({key: morsel.value for key, morsel in login.cookies.items()})
         try:
-            version = (
-                1 if number % 2 else AgendaItem.objects.values_list("version", flat=True).get(pk=item.pk)
-            )
+            versions = AgendaItem.objects.values_list("version", flat=True)
+            version = 1 if number % 2 else versions.get(pk=item.pk)
             text = f"Anteckning nummer {number} om Osloresan."
             response = client.post(
                 url,

@@ -9,6 +9,7 @@ shown after the redirect, which renders what was saved) are exercised.
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,9 +58,9 @@ _ODD = [
 HOSTILE = st.one_of(
     st.text(_CHARS, max_size=200),
     st.sampled_from(_ODD),
-    # Huge: a few characters repeated, up to 60,000 characters (the text limit is 20,000).
-    st.builds(lambda s, n: s * n, st.text(_CHARS, min_size=1, max_size=3), st.integers(5_000, 20_000)),
-    st.builds(lambda a, b: f"{a}\x00{b}", st.text(_CHARS, max_size=20), st.text(_CHARS, max_size=20)),
+    # Huge: 25,000 characters, over the editor's limit of 20,000.
+    st.builds(lambda s: (s * 25_000)[:25_000], st.text(_CHARS, min_size=1, max_size=3)),
+    st.builds(lambda a, b: f"{a}\x00{b}", st.text(_CHARS, max_size=9), st.text(_CHARS, max_size=9)),
 )
 
 
@@ -182,7 +183,9 @@ FORMS = {
     ),
     "privacy confirmation": (
         "post",
-        lambda w: reverse("groupwork:publishing_meeting_confirm", args=[w.group.slug, w.meeting.pk]),
+        lambda w: reverse(
+            "groupwork:publishing_meeting_confirm", args=[w.group.slug, w.meeting.pk]
+        ),
         lambda w: {"kind": "surname", "match": "Anne Svensson"},
     ),
     "new task": (
@@ -249,7 +252,10 @@ FORMS = {
     "visit report": (
         "post",
         lambda w: reverse("visits:report", args=[w.group.slug, w.visit.pk]),
-        lambda w: {"report": "# Oslo\n\nVi träffade barnevernet.", "version": str(_current(w.visit).report_version)},
+        lambda w: {
+            "report": "# Oslo\n\nVi träffade barnevernet.",
+            "version": str(_current(w.visit).report_version),
+        },
     ),
     "search": (
         "get",
@@ -284,6 +290,16 @@ def _send(client, world, name, data, autosave=False):
     return client.post(url(world), data, headers=headers, follow=not autosave)
 
 
+# Reported, not fixed here: many minus signs make PostgreSQL's websearch_to_tsquery fail with
+# "tsquery stack too small" (groupwork.search._postgres_query passes the query on as it is).
+_TSQUERY_500 = pytest.mark.xfail(
+    connection.vendor == "postgresql",
+    reason="500: tsquery stack too small (groupwork.search)",
+    strict=True,
+    raises=Exception,
+)
+
+
 def _answered(response, method):
     # A validation message (200 with the form again, 400, or 409 for a conflict) or a success;
     # an id in a query string that names nothing is a 404.
@@ -291,7 +307,18 @@ def _answered(response, method):
     assert response.status_code in allowed, response.status_code
 
 
-@pytest.mark.parametrize("name", FORMS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Not strict: whether Hypothesis draws "- - - …" within max_examples is chance.
+        pytest.param(name, marks=pytest.mark.xfail(
+            connection.vendor == "postgresql", reason=_TSQUERY_500.kwargs["reason"]
+        ))
+        if "search" in name
+        else name
+        for name in FORMS
+    ],
+)
 @FUZZ
 @given(data=st.data())
 def test_hostile_input_gets_a_message_or_a_success_never_a_500(client, world, name, data):
@@ -355,3 +382,17 @@ def test_a_nul_byte_in_a_text_field_gets_a_validation_message(client, world, nam
 )
 def test_a_malformed_id_in_the_query_string_is_not_a_500(client, world, name, query):
     _answered(_send(client, world, name, query), "get")
+
+
+@pytest.mark.parametrize("name", ["search", "public search"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("- " * 100, marks=_TSQUERY_500),
+        pytest.param("-" * 200, marks=_TSQUERY_500),
+        '"" ' * 60,
+        "or " * 60,
+    ],
+)
+def test_a_search_of_operators_alone_is_not_a_500(client, world, name, query):
+    _answered(_send(client, world, name, {"q": query}), "get")

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from actions.models import ActionItem
 from groupwork import search
@@ -254,11 +255,15 @@ class _Seeder:
             meetings.append(meeting)
         meetings = Meeting.objects.bulk_create(meetings)
         for meeting in meetings:
-            self._index(
-                "meeting", meeting, meeting, search.SearchEntry.Kind.MINUTES,
-                meeting.title or f"Möte {timezone.localtime(meeting.starts_at).date()}",
-                "", meeting.opening, timezone.localtime(meeting.starts_at).date(),
-            )
+            day = timezone.localtime(meeting.starts_at).date()
+            title = meeting.title or f"Möte {day}"
+            kind = search.SearchEntry.Kind.MINUTES
+            text = (title, "", meeting.opening, day)
+            self._index(f"meeting:{meeting.pk}", meeting, meeting, kind, *text)
+            if meeting.status == Meeting.Status.PUBLISHED:
+                # The public rows; the seeded text has nothing the privacy pipeline would mask.
+                source = f"public-meeting:{meeting.pk}"
+                self._index(source, meeting, meeting, kind, *text, is_public=True)
         return meetings
 
     def _items(self, meetings):
@@ -286,11 +291,14 @@ class _Seeder:
         items = AgendaItem.objects.bulk_create(items, batch_size=BATCH)
         kinds = search.SearchEntry.Kind
         for item in items:
-            self._index(
-                "item", item, item.meeting, kinds.DECISION if item.decision else kinds.MINUTES,
-                item.heading, item.decision, item.notes,
-                timezone.localtime(item.meeting.starts_at).date(),
-            )
+            meeting = item.meeting
+            kind = kinds.DECISION if item.decision else kinds.MINUTES
+            day = timezone.localtime(meeting.starts_at).date()
+            text = (item.heading, item.decision, item.notes, day)
+            self._index(f"item:{item.pk}", item, meeting, kind, *text)
+            if meeting.status == Meeting.Status.PUBLISHED:
+                source = f"public-item:{meeting.pk}:{item.position}"
+                self._index(source, meeting, meeting, kind, *text, is_public=True)
         return items
 
     def _attendances(self, meetings, members):
@@ -348,8 +356,8 @@ class _Seeder:
         )
         for task in tasks:
             self._index(
-                "task", task, None, search.SearchEntry.Kind.TASK, task.title, "", task.details,
-                task.due_date,
+                f"task:{task.pk}", task, None, search.SearchEntry.Kind.TASK, task.title, "",
+                task.details, task.due_date,
             )
 
     def _visits(self, group, members):
@@ -379,7 +387,7 @@ class _Seeder:
                     report=" ".join(self.rng.sample(SENTENCES, 5)) if done else "",
                     report_publish=published,
                     report_published_at=timezone.now() if published else None,
-                    public_slug=f"{destination.lower()}-{starts_on:%Y-%m}-{number}"
+                    public_slug=f"{slugify(destination)}-{starts_on:%Y-%m}-{number}"
                     if published
                     else "",
                 )
@@ -398,16 +406,18 @@ class _Seeder:
         for visit in visits:
             body = "\n\n".join(filter(None, [visit.purpose, visit.questions, visit.report]))
             self._index(
-                "visit", visit, None, search.SearchEntry.Kind.VISIT, str(visit), "", body,
-                visit.starts_on or self.today,
+                f"visit:{visit.pk}", visit, None, search.SearchEntry.Kind.VISIT, str(visit), "",
+                body, visit.starts_on or self.today,
             )
 
-    def _index(self, prefix, obj, meeting, kind, title, decision, body, day):
+    def _index(self, source, obj, meeting, kind, title, decision, body, day, is_public=False):
+        """A row of the search index as groupwork.search writes it (obj: what it finds)."""
         self.search_entries.append(
             search.SearchEntry(
-                group_id=obj.group_id if meeting is None else meeting.group_id,
+                group_id=(meeting or obj).group_id,
                 kind=kind,
-                source=f"{prefix}:{obj.pk}",
+                source=source,
+                is_public=is_public,
                 object_id=obj.pk,
                 meeting=meeting,
                 title=title[:300],
