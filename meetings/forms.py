@@ -189,7 +189,10 @@ ALLOWED_FILES = {
     ".webp": ("image/webp", (b"RIFF",)),
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK",)),
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK",)),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK",)),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (b"PK",),
+    ),
     ".odt": ("application/vnd.oasis.opendocument.text", (b"PK",)),
     ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK",)),
     ".odp": ("application/vnd.oasis.opendocument.presentation", (b"PK",)),

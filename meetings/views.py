@@ -202,7 +202,8 @@ def edit(request, group_slug, pk):
     if request.method == "POST":
         people = Person.objects.filter(pk__in=[p.pk for p in _members(meeting.group)])
         form = MeetingEditForm(request.POST, instance=meeting, people=people)
-        return _save(request, form, meeting, meeting, reverse("meetings:edit", args=[group_slug, pk]))
+        url = reverse("meetings:edit", args=[group_slug, pk])
+        return _save(request, form, meeting, meeting, url)
     if not meeting.is_editable:
         messages.info(request, _("Anteckningarna är låsta. Öppna dem för rättelse för att ändra."))
         return redirect(meeting)
@@ -217,7 +218,7 @@ def save_item(request, group_slug, pk, item_pk):
     url = reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item_pk}"
     if item is None:
         yours = _yours(request.POST, AgendaItem, prefix=f"punkt-{item_pk}")
-        return _conflict(request, meeting, None, None, yours, url, removed=True)
+        return _conflict(request, meeting, None, None, yours, removed=True)
     form = AgendaItemForm(request.POST, instance=item, prefix=f"punkt-{item.pk}")
     return _save(request, form, item, meeting, url)
 
@@ -269,7 +270,7 @@ def _save(request, form, obj, meeting, url):
         locked = False
     if not saved:
         yours = _yours(form.data, obj, prefix=form.prefix or "")
-        return _conflict(request, meeting, obj, base_version, yours, url, locked=locked, form=form)
+        return _conflict(request, meeting, obj, base_version, yours, locked=locked, form=form)
     if autosave:
         preview = {}
         if isinstance(obj, AgendaItem):
@@ -290,7 +291,7 @@ def _save(request, form, obj, meeting, url):
     return redirect(url)
 
 
-def _conflict(request, meeting, obj, base_version, yours, url, locked=False, removed=False, form=None):
+def _conflict(request, meeting, obj, base_version, yours, locked=False, removed=False, form=None):
     """409: the text was not saved; show what changed and give the user's own text back."""
     context = {
         "group": meeting.group,
@@ -419,7 +420,9 @@ def delete_item(request, group_slug, pk, item_pk):
         messages.success(request, _("Punkten ”%(heading)s” är borttagen.") % {"heading": heading})
         return redirect("meetings:edit", group_slug, pk)
     return render(
-        request, "meetings/delete_item.html", {"group": meeting.group, "meeting": meeting, "item": item}
+        request,
+        "meetings/delete_item.html",
+        {"group": meeting.group, "meeting": meeting, "item": item},
     )
 
 
@@ -476,7 +479,9 @@ def attendance(request, group_slug, pk):
         if row is None and not present and not only and f"was-{person.pk}" not in request.POST:
             continue
         if row is None:
-            Attendance.objects.create(meeting=meeting, person=person, present=present, only_items=only)
+            Attendance.objects.create(
+                meeting=meeting, person=person, present=present, only_items=only
+            )
         else:
             row.present, row.only_items = present, only
             row.save()
@@ -616,7 +621,9 @@ def reopen(request, group_slug, pk):
             return redirect(meeting)
         messages.success(request, _("Anteckningarna är öppna för rättelse."))
         return redirect("meetings:edit", group_slug, pk)
-    return render(request, "meetings/reopen.html", {"group": meeting.group, "meeting": meeting, "form": form})
+    return render(
+        request, "meetings/reopen.html", {"group": meeting.group, "meeting": meeting, "form": form}
+    )
 
 
 @require_POST
@@ -697,7 +704,8 @@ def _restore(request, meeting, obj, history_id, back):
 @login_required
 def restore(request, group_slug, pk, history_id):
     membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    return _restore(request, meeting, meeting, history_id, reverse("meetings:history", args=[group_slug, pk]))
+    back = reverse("meetings:history", args=[group_slug, pk])
+    return _restore(request, meeting, meeting, history_id, back)
 
 
 @require_POST

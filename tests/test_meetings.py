@@ -178,7 +178,8 @@ def test_planning_the_next_meeting_from_the_current_one_keeps_place_and_time(
 ):
     current = make_meeting(group, location="Familjehemsavdelningen")
     client.force_login(facilitator.user)
-    text = client.get(reverse("meetings:plan", args=[group.slug]), {"fran": current.pk}).content.decode()
+    url = reverse("meetings:plan", args=[group.slug])
+    text = client.get(url, {"fran": current.pk}).content.decode()
     assert 'value="Familjehemsavdelningen"' in text
     later = timezone.localtime(current.starts_at) + timedelta(weeks=2)
     assert f'value="{later:%Y-%m-%dT%H:%M}"' in text
@@ -224,7 +225,9 @@ def test_a_double_submitted_plan_makes_one_meeting(client, group, facilitator):
 
 
 def test_member_reads_approved_minutes(client, group, member, facilitator):
-    meeting = make_meeting(group, status="approved", opening="Välkommen Annika!", note_taker=facilitator)
+    meeting = make_meeting(
+        group, status="approved", opening="Välkommen Annika!", note_taker=facilitator
+    )
     make_item(meeting, "Osloresan", notes="Det lutar åt buss.", decision="att Anne frågar")
     Attendance.objects.create(meeting=meeting, person=member)
     Attendance.objects.create(meeting=meeting, guest_name="David", affiliation="kommunikatör")
@@ -279,7 +282,8 @@ def test_outsider_gets_404_for_other_groups_meeting(client, group, outsider, oth
     client.force_login(anna.user)
     url = reverse("meetings:detail", args=[other_group.slug, meeting.pk])
     assert client.get(url).status_code == 404
-    assert client.post(reverse("meetings:approve", args=[other_group.slug, meeting.pk])).status_code == 404
+    approve = reverse("meetings:approve", args=[other_group.slug, meeting.pk])
+    assert client.post(approve).status_code == 404
 
 
 @pytest.mark.parametrize("count", [1, 6])
@@ -376,9 +380,12 @@ def test_demo_has_approved_minutes_a_draft_and_a_next_meeting_carrying_the_defer
 
 
 def test_start_page_shows_the_next_meeting_of_each_group(client, group, member):
-    soon = make_meeting(group, starts_at=timezone.now() + timedelta(days=7), status="planned", location="Kärnan")
-    make_meeting(group, starts_at=timezone.now() + timedelta(days=21), status="planned", location="Senare")
-    make_meeting(group, starts_at=timezone.now() + timedelta(days=3), status="cancelled", location="Inställt")
+    def days(n):
+        return timezone.now() + timedelta(days=n)
+
+    soon = make_meeting(group, starts_at=days(7), status="planned", location="Kärnan")
+    make_meeting(group, starts_at=days(21), status="planned", location="Senare")
+    make_meeting(group, starts_at=days(3), status="cancelled", location="Inställt")
     client.force_login(member.user)
     text = client.get(reverse("groupwork:home")).content.decode()
     assert "Nästa möte" in text and soon.get_absolute_url() in text and "Kärnan" in text

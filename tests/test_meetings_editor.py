@@ -130,7 +130,9 @@ def test_a_conflict_without_javascript_shows_both_texts_and_the_form_to_merge(an
 def test_saving_into_approved_minutes_is_refused_and_the_text_given_back(anne, meeting, item):
     meeting.approve(by=None)
     response = anne.post(
-        _url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Sent tillägg"), **AUTOSAVE
+        _url("meetings:save_item", meeting, item.pk),
+        _item_data(item, notes="Sent tillägg"),
+        **AUTOSAVE,
     )
     assert response.status_code == 409
     assert "justerade och låsta" in response.json()["html"]
@@ -273,7 +275,11 @@ def test_items_of_approved_minutes_cannot_be_added_or_removed(anne, meeting, ite
 def test_facilitator_ticks_attendance_and_adds_a_guest(anne, meeting, member, facilitator):
     anne.post(
         _url("meetings:attendance", meeting),
-        {f"present-{member.pk}": "on", f"only-{member.pk}": "punkt 3", f"present-{facilitator.pk}": "on"},
+        {
+            f"present-{member.pk}": "on",
+            f"only-{member.pk}": "punkt 3",
+            f"present-{facilitator.pk}": "on",
+        },
     )
     assert {(a.person_id, a.present, a.only_items) for a in meeting.attendances.all()} == {
         (member.pk, True, "punkt 3"),
@@ -282,11 +288,18 @@ def test_facilitator_ticks_attendance_and_adds_a_guest(anne, meeting, member, fa
     # Unticking Barbro, as loaded from the page, marks her absent.
     anne.post(
         _url("meetings:attendance", meeting),
-        {f"was-{member.pk}": "1", f"was-only-{member.pk}": "punkt 3", f"only-{member.pk}": "punkt 3",
-         f"present-{facilitator.pk}": "on", f"was-{facilitator.pk}": "1", f"was-only-{facilitator.pk}": ""},
+        {
+            f"was-{member.pk}": "1",
+            f"was-only-{member.pk}": "punkt 3",
+            f"only-{member.pk}": "punkt 3",
+            f"present-{facilitator.pk}": "on",
+            f"was-{facilitator.pk}": "1",
+            f"was-only-{facilitator.pk}": "",
+        },
     )
     assert not meeting.attendances.get(person=member).present
-    anne.post(_url("meetings:add_guest", meeting), {"guest_name": "David", "affiliation": "kommunikatör"})
+    guest = {"guest_name": "David", "affiliation": "kommunikatör"}
+    anne.post(_url("meetings:add_guest", meeting), guest)
     response = anne.post(_url("meetings:add_guest", meeting), {"guest_name": ""}, follow=True)
     assert "Skriv gästens förnamn." in response.content.decode()
     meeting.approve(by=None)
@@ -295,7 +308,9 @@ def test_facilitator_ticks_attendance_and_adds_a_guest(anne, meeting, member, fa
     assert "Frånvarande:</strong> Barbro" in text
 
 
-def test_two_people_ticking_different_names_do_not_undo_each_other(anne, meeting, member, facilitator):
+def test_two_people_ticking_different_names_do_not_undo_each_other(
+    anne, meeting, member, facilitator
+):
     # Both loaded the page with nobody ticked; the first ticks Barbro, the second Anne.
     anne.post(_url("meetings:attendance", meeting), {f"present-{member.pk}": "on"})
     anne.post(_url("meetings:attendance", meeting), {f"present-{facilitator.pk}": "on"})
@@ -364,7 +379,8 @@ def test_a_too_large_attachment_gets_a_clear_message(anne, meeting, settings):
 )
 def test_a_forbidden_attachment_gets_a_clear_message(anne, meeting, item, name, content, message):
     anne.post(_url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Kvar"))
-    response = anne.post(_url("meetings:upload", meeting), {"file": SimpleUploadedFile(name, content)})
+    upload = SimpleUploadedFile(name, content)
+    response = anne.post(_url("meetings:upload", meeting), {"file": upload})
     text = response.content.decode()
     assert response.status_code == 400 and message in text
     assert "Kvar" in text  # the editor comes back with what is already written
@@ -391,7 +407,8 @@ def test_another_groups_attachment_id_gives_404(anne, meeting, other_group):
 
 
 def test_facilitator_compares_two_versions_and_restores_one(anne, meeting, item):
-    anne.post(_url("meetings:save_item", meeting, item.pk), _item_data(item, notes="Vi tar bussen."))
+    data = _item_data(item, notes="Vi tar bussen.")
+    anne.post(_url("meetings:save_item", meeting, item.pk), data)
     item.refresh_from_db()
     page = anne.get(_url("meetings:item_history", meeting, item.pk))
     records = page.context["records"]
@@ -425,7 +442,8 @@ def test_restoring_into_approved_minutes_is_refused(anne, meeting, item):
     record = item.history.first()
     item.save_edit(1, {"notes": "Justerad text"})
     meeting.approve(by=None)
-    response = anne.post(_url("meetings:restore_item", meeting, item.pk, record.history_id), follow=True)
+    url = _url("meetings:restore_item", meeting, item.pk, record.history_id)
+    response = anne.post(url, follow=True)
     assert "Anteckningarna är låsta" in response.content.decode()
     assert AgendaItem.objects.get(pk=item.pk).notes == "Justerad text"
 

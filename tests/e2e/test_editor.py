@@ -46,5 +46,6 @@ def test_text_that_was_not_saved_is_offered_back_after_a_reload(page, demo):
     assert page.locator(f"#id_punkt-{item.pk}-decision").input_value() == (
         "att Eva och Barbro skriver rapporten"
     )
-    page.locator(f"#punkt-{item.pk} [data-autosave-status]").filter(has_text="Sparat kl.").wait_for()
+    status = page.locator(f"#punkt-{item.pk} [data-autosave-status]")
+    status.filter(has_text="Sparat kl.").wait_for()
     assert AgendaItem.objects.get(pk=item.pk).decision == "att Eva och Barbro skriver rapporten"
