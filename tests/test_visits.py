@@ -504,3 +504,17 @@ def test_demo_data_has_the_three_visits_and_an_invitation_for_barbro(client):
     barbro = oslo.participants.get(person__first_name="Barbro").person
     client.force_login(barbro.user)
     assert "Jag kommer" in _page(client.get(reverse("groupwork:home")))
+
+
+def test_a_refused_answer_with_htmx_says_why_in_the_fragment(client, group, member):
+    visit = make_visit(group, starts_on=SOON, status="cancelled")
+    barbro = Participant.objects.create(visit=visit, person=member)
+    client.force_login(member.user)
+    response = client.post(
+        _url("answer", visit, participant_pk=barbro.pk),
+        {"status": "confirmed"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Studiebesöket är inställt; svaret kan inte ändras." in _page(response)
+    barbro.refresh_from_db()
+    assert barbro.status == Participant.Status.INVITED

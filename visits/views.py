@@ -239,26 +239,25 @@ def answer(request, group_slug, pk, participant_pk):
             % {"name": participant.name},
         )
     choice = request.POST.get("status")
+    error = None
     if choice not in (Participant.Status.CONFIRMED, Participant.Status.DECLINED):
-        messages.error(request, _("Välj om du kommer eller inte."))
+        error = _("Välj om du kommer eller inte.")
     elif visit.status in (StudyVisit.Status.DONE, StudyVisit.Status.CANCELLED):
-        messages.error(
-            request,
-            _("Studiebesöket är %(status)s; svaret kan inte ändras.")
-            % {"status": visit.get_status_display()},
-        )
+        error = _("Studiebesöket är %(status)s; svaret kan inte ändras.") % {
+            "status": visit.get_status_display()
+        }
+    elif choice == Participant.Status.CONFIRMED:
+        participant.confirm(by=request.user)
     else:
-        if choice == Participant.Status.CONFIRMED:
-            participant.confirm(by=request.user)
-        else:
-            participant.decline(by=request.user)
-        if not is_htmx(request):
-            messages.success(request, _("Svaret är sparat."))
+        participant.decline(by=request.user)
     next_url = _next_or(request, visit.get_absolute_url())
     if is_htmx(request):
-        return render(
-            request, "visits/_answer.html", {"participation": participant, "next": next_url}
-        )
+        context = {"participation": participant, "next": next_url, "answer_error": error}
+        return render(request, "visits/_answer.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Svaret är sparat."))
     return redirect(next_url)
 
 
