@@ -124,7 +124,9 @@ def assert_accessible(page):
         page.evaluate(AXE_JS.read_text())
     violations = page.evaluate(
         """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+            });
             return result.violations.map((v) => ({
                 id: v.id, help: v.help,
                 nodes: v.nodes.map((n) => n.target.join(" ") + " " + n.failureSummary),
