@@ -341,7 +341,7 @@ def test_minutes_editor_loses_nothing_offline_or_when_two_people_write_at_once(
     )
 
 
-def test_facilitator_writes_and_approves_minutes_with_the_keyboard_alone(page, team):
+def test_facilitator_writes_approves_and_publishes_minutes_with_the_keyboard_alone(page, team):
     meeting = make_meeting(team.group, starts_at=timezone.now() - timedelta(hours=1))
     keyboard = page.keyboard
     page.goto("/konto/login/")
@@ -381,13 +381,32 @@ def test_facilitator_writes_and_approves_minutes_with_the_keyboard_alone(page, t
     with _autosave_of(page, "planerar besöket."):
         keyboard.press("Enter")
     _saved(malmo)
+
+    # A task under the item: the disclosure opens with Enter, an owner is ticked with Space.
+    tab_to(page, malmo.locator("summary", has_text="Ny uppgift"))
+    keyboard.press("Enter")
+    tab_to(page, malmo.get_by_label("Vad ska göras?"))
+    keyboard.type("Barbro frågar Malmö om datum")
+    tab_to(page, malmo.get_by_role("checkbox", name="Barbro"))
+    keyboard.press("Space")
+    tab_to(page, malmo.get_by_role("button", name="Lägg till uppgiften"))
+    keyboard.press("Enter")
+    expect(malmo.get_by_text("Uppgiften är tillagd.")).to_be_visible()
+
     tab_to(page, page.get_by_role("button", name="Justera anteckningarna"))
     keyboard.press("Enter")
     expect(page.get_by_text("Anteckningarna är justerade och låsta.")).to_be_visible()
+    tab_to(page, page.get_by_role("link", name="Granska och publicera"))
+    keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="Publicera", exact=True))
+    keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Visa den öppna sidan")).to_be_visible()
 
     meeting.refresh_from_db()
-    assert meeting.status == Meeting.Status.APPROVED
+    assert meeting.status == Meeting.Status.PUBLISHED
     assert meeting.attendances.get(person=team.Barbro).present
+    task = ActionItem.objects.get(title="Barbro frågar Malmö om datum")
+    assert [p.first_name for p in task.owners.all()] == ["Barbro"]
     item = meeting.items.get()
     assert (item.heading, item.notes, item.decision) == (
         "Studiebesök i Malmö",
