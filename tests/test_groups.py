@@ -81,10 +81,35 @@ def test_interface_is_swedish_by_default_and_english_on_request(client, member):
     assert "Your groups" in client.get(reverse("groupwork:home")).content.decode()
 
 
-def test_start_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, member):
+def test_start_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, group, other_group, facilitator, member
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupwork.models import Membership
+    from tests.factories import make_meeting, make_task, make_visit
+
+    soon = timezone.now() + timedelta(days=7)
+
+    def add_one_of_each(g, n):
+        make_meeting(g, starts_at=soon + timedelta(hours=n), status="planned")
+        make_visit(g, starts_on=soon.date()).participants.create(person=member)
+        make_task(g, owners=[member, facilitator], title=f"Uppgift {n}")
+
     client.force_login(member.user)
-    with django_assert_num_queries(4):
+    add_one_of_each(group, 0)
+    with django_assert_num_queries(9):
         client.get(reverse("groupwork:home"))
+
+    Membership.objects.create(group=other_group, person=member)
+    for n in range(1, 4):
+        add_one_of_each(group, n)
+        add_one_of_each(other_group, n)
+    with django_assert_num_queries(9):
+        page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Uppgift 3" in page and "Oslo" in page and "Socialchefsnätverket" in page
 
 
 def test_group_page_query_count_does_not_grow_with_members(
