@@ -211,8 +211,8 @@ def _measure(page, seconds):
             return {"page": name, "skipped": "the response has no ETag"}
         headers["If-None-Match"] = first["ETag"]
         expected = 304
-    # Twice per worker, so that the counted request is not a worker's first.
     print(f"{name}: {path}", file=sys.stderr)
+    # Twice per worker, so that the counted request is not a worker's first.
     try:
         for _ in range(4):
             status, response_headers = _fetch(path, headers)
@@ -224,6 +224,8 @@ def _measure(page, seconds):
     queries = int(response_headers.get("X-Bench-Queries", "-1"))
     _wrk(path, headers, expected, 2)  # warm-up
     run = _wrk(path, headers, expected, seconds)
+    if not run["requests"]:
+        return {"page": name, "path": path, "queries": queries, "failed": "no request finished"}
     return {
         "page": name,
         "path": path,
@@ -246,11 +248,11 @@ def _wrk(path, headers, expected, seconds):
 
 
 def _ratios(results):
-    reference = {r["page"]: r["rps"] for r in results if r["page"] in ("ceiling", "baseline")}
+    reference = {r["page"]: r.get("rps") for r in results if r["page"] in ("ceiling", "baseline")}
     for result in results:
-        if "rps" in result:
-            result["ratio_ceiling"] = round(result["rps"] / reference["ceiling"], 3)
-            result["ratio_baseline"] = round(result["rps"] / reference["baseline"], 3)
+        for name in ("ceiling", "baseline"):
+            if result.get("rps") is not None and reference.get(name):
+                result[f"ratio_{name}"] = round(result["rps"] / reference[name], 3)
 
 
 def _target(result):
@@ -274,8 +276,10 @@ def _print(results):
         f"{'×ceiling':>8} {'×baseline':>9}  target"
     )
     for r in results:
-        if "rps" not in r:
-            why = f"skipped: {r['skipped']}" if "skipped" in r else f"FAILED: {r['failed']}"
+        if "rps" not in r or "ratio_baseline" not in r:
+            why = f"skipped: {r['skipped']}" if "skipped" in r else "FAILED: " + r.get(
+                "failed", "no reference page to compare with"
+            )
             print(f"{r['page']:18} {why}")
             continue
         target, met = _target(r)
