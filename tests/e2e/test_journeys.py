@@ -229,6 +229,7 @@ def test_member_logs_in_with_a_code_ticks_off_her_task_and_finds_it_in_the_follo
     page.get_by_label("Sök", exact=True).fill("Malmö")
     page.get_by_role("button", name="Hitta").click()
     expect(page.get_by_role("status").first).to_contain_text("träff")
+    expect(page.locator(".search-result", has_text=title)).to_be_visible()
     assert_accessible(page)
 
 
