@@ -48,12 +48,12 @@ TASKS = [
         "",
     ),
     (
-        "Barbro och Cecilia skriver ihop sina anteckningar från Oslo",
-        ["Barbro", "Cecilia"],
+        "Barbro och Eva skriver ihop sina anteckningar från Oslo",
+        ["Barbro", "Eva"],
         "Återblick på studiebesöket i Oslo",
         -2,
         "open",
-        "Barbro har skrivit sin del, Cecilia läser igenom.",
+        "Barbro har skrivit sin del, Eva läser igenom.",
     ),
     (
         "Tina och Barbro tar fram frågor till Malmö inför samarbetet",

@@ -9,6 +9,9 @@ class GroupworkConfig(AppConfig):
     def ready(self):
         # Imported here, when every app's models are loaded: the search index (a model of
         # this app, defined in groupwork.search) and the signals that keep it up to date.
-        from groupwork import signals
+        from groupwork import publishing, signals
 
         signals.connect()
+        # Importing publishing connects the signals that expire cached public pages when
+        # what they show changes, in management commands too.
+        del publishing

@@ -30,6 +30,19 @@ Vi var fem från gruppen: Anne, Barbro, Eva, Tina och Cecilia. Vi togs emot av f
 Vi är lite osäkra på hur länge stödet kan pågå. Vi har hört olika uppgifter på danska och Marie mailar och kollar med värdarna.
 """
 
+OSLO_REPORT_DRAFT = """\
+## Studiebesöket i Oslo
+
+Vi var åtta från gruppen, med Maria från Socialnämnden och Johanna från Nacka. Barne- og familieetaten tog emot oss hela dagen.
+
+### Det vi fick se
+
+- Föräldrar får en egen kontakt redan när placeringen beslutas.
+- En föräldrapanel läser och kommenterar nya rutiner innan de börjar gälla.
+
+*Eva och Barbro skriver vidare på rapporten.*
+"""
+
 STELLA_REPORT = """\
 Ett tidigt studiebesök hos Stella, som stöttar föräldrar vars barn är placerade. Två politiker från Socialnämnden följde med, vilket gav bra samtal på vägen hem.
 
@@ -77,6 +90,7 @@ def load(group, people):
         contact_name="Mette",
         contact_role="afdelingsleder",
         report=COPENHAGEN_REPORT,
+        report_publish=True,
     )
     for name in ("Anne", "Barbro", "Eva", "Tina", "Cecilia"):
         Participant.objects.create(
@@ -86,14 +100,15 @@ def load(group, people):
             writes_report=name == "Eva",
         )
 
-    # A Tuesday three to four weeks ahead, as "tisdag 28 nov" was in the sample minutes.
-    oslo_day = today + timedelta(days=21 + (1 - today.weekday()) % 7)
+    # Oslo was "tisdag 28 nov" in the sample: here a Tuesday between the demo meeting that
+    # put the finishing touches to the trip (three weeks ago) and "Efter Oslo" (last week).
+    oslo_day = today - timedelta(days=14 - (1 - today.weekday()) % 7)
     oslo = StudyVisit.objects.create(
         group=group,
         destination="Oslo",
         host="Barne- og familieetaten, Oslo kommune",
         starts_on=oslo_day,
-        status=StudyVisit.Status.BOOKED,
+        status=StudyVisit.Status.DONE,
         purpose=(
             "Se hur Oslo arbetar med föräldrar vars barn är placerade, och hur föräldrar och "
             "medarbetare utvecklar arbetet tillsammans."
@@ -107,15 +122,16 @@ def load(group, people):
         travel_details="Buss från Rådhuset kl. 06.30, hemma igen ca kl. 22. Matsäck till resan.",
         contact_name="Ingrid",
         contact_role="rådgivare",
+        report=OSLO_REPORT_DRAFT,
     )
     answers = {
         "Anne": Participant.Status.CONFIRMED,
         "Eva": Participant.Status.CONFIRMED,
         "Tina": Participant.Status.CONFIRMED,
+        "Barbro": Participant.Status.CONFIRMED,
+        "Carina": Participant.Status.CONFIRMED,
+        "Annika": Participant.Status.CONFIRMED,
         "Cecilia": Participant.Status.DECLINED,
-        "Barbro": Participant.Status.INVITED,
-        "Carina": Participant.Status.INVITED,
-        "Annika": Participant.Status.INVITED,
     }
     for name, status in answers.items():
         # The meetings decided that Eva and Barbro write the report from the trip.
@@ -129,10 +145,43 @@ def load(group, people):
         guest_role="ordförande i Socialnämnden",
         status=Participant.Status.CONFIRMED,
     )
-    Participant.objects.create(visit=oslo, guest_name="Johanna", guest_role="Nacka kommun")
+    Participant.objects.create(
+        visit=oslo,
+        guest_name="Johanna",
+        guest_role="Nacka kommun",
+        status=Participant.Status.CONFIRMED,
+    )
+
+    # The next visit, still being planned: members answer on their start page.
+    malmo_day = today + timedelta(days=35 + (3 - today.weekday()) % 7)
+    malmo = StudyVisit.objects.create(
+        group=group,
+        destination="Malmö",
+        host="Malmö stad, Familjestödet",
+        starts_on=malmo_day,
+        status=StudyVisit.Status.PLANNING,
+        purpose=(
+            "Lära känna Malmös föräldragrupp inför ett samarbete, och utbyta erfarenheter "
+            "från Köpenhamn och Oslo."
+        ),
+        questions=(
+            "- Hur hittar Malmö föräldrar som vill vara med?\n"
+            "- Vad kan vi göra tillsammans, och vad gör vi var för sig?"
+        ),
+        travel_mode=StudyVisit.Travel.TRAIN,
+        travel_details="Pågatåg, en dag.",
+    )
+    for name, status in (
+        ("Anne", Participant.Status.CONFIRMED),
+        ("Tina", Participant.Status.CONFIRMED),
+        ("Eva", Participant.Status.DECLINED),
+        ("Barbro", Participant.Status.INVITED),
+        ("Carina", Participant.Status.INVITED),
+    ):
+        Participant.objects.create(visit=malmo, person=people[name], status=status)
 
     # The meetings demo runs first; its items about the visits are linked when they exist.
-    for visit, word in ((oslo, "Oslo"), (copenhagen, "Köpenhamn")):
+    for visit, word in ((oslo, "Oslo"), (copenhagen, "Köpenhamn"), (malmo, "Malmö")):
         for item in AgendaItem.objects.filter(meeting__group=group, heading__icontains=word):
             item.visits.add(visit)
 
@@ -143,6 +192,7 @@ def load(group, people):
         due_date=oslo_day - timedelta(days=14),
     )
     bus.owners.set([people["Carina"]])
+    bus.complete(by=people["Carina"].user)
     hosts = ActionItem.objects.create(
         group=group,
         study_visit=oslo,
@@ -150,3 +200,4 @@ def load(group, people):
         due_date=oslo_day - timedelta(days=7),
     )
     hosts.owners.set([people["Eva"], people["Anne"]])
+    hosts.complete(by=people["Eva"].user)

@@ -76,6 +76,10 @@ class Command(BaseCommand):
         from meetings import import_demo
 
         import_demo.load(group, people)
+        # The public mirror: the newest approved minutes and marked reports, if they pass.
+        from groupwork.publishing import publish_demo
+
+        publish_demo(group, people["Anne"].user)
         return group, people
 
 
