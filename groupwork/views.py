@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -11,9 +12,12 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from groupwork.models import Invitation, Membership, Person
+from meetings.models import Meeting
+from visits.models import Participant
 
 
 def is_htmx(request):
@@ -28,28 +32,28 @@ def home(request):
         context["memberships"] = list(person.memberships.active().select_related("group"))
         # Each app adds its section of the start page here (a fixed number of queries each).
         # meetings: start page
-        from meetings.models import Meeting
-
-        next_meetings = {}
-        for meeting in (
+        # The next meeting of each group, however many are planned.
+        first_upcoming = (
             Meeting.objects.upcoming()
-            .filter(group__in=[m.group for m in context["memberships"]])
+            .filter(group=OuterRef("group"))
+            .order_by("starts_at")
+            .values("pk")[:1]
+        )
+        context["next_meetings"] = list(
+            Meeting.objects.filter(
+                group__in=[m.group for m in context["memberships"]],
+                pk=Subquery(first_upcoming),
+            )
             .select_related("group")
-            .order_by("starts_at")[:20]
-        ):
-            next_meetings.setdefault(meeting.group_id, meeting)
-        context["next_meetings"] = list(next_meetings.values())
+            .order_by("starts_at")
+        )
         # actions: start page
-        from actions.models import ActionItem
-
         context["my_tasks"] = list(
             ActionItem.objects.for_start_page(
                 person, [membership.group for membership in context["memberships"]]
             )
         )
         # visits: start page
-        from visits.models import Participant
-
         context["visit_participations"] = list(
             Participant.objects.upcoming_for(person, context["memberships"])
         )

@@ -153,7 +153,7 @@ def load(group, people):
     )
 
     # The next visit, still being planned: members answer on their start page.
-    malmo_day = today + timedelta(days=35 + (3 - today.weekday()) % 7)
+    malmo_day = today + timedelta(days=21 + (3 - today.weekday()) % 7)
     malmo = StudyVisit.objects.create(
         group=group,
         destination="Malmö",
