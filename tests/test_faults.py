@@ -167,7 +167,7 @@ def _save(app, text, version):
             f"{prefix}-decision": "",
             f"{prefix}-internal_notes": "",
             f"{prefix}-outcome": "discussed",
-            f"{prefix}-version": version,
+            "version": version,
         }
     ).encode()
     request = urllib.request.Request(
@@ -350,7 +350,7 @@ def test_200_concurrent_saves_of_the_same_minutes_each_succeed_or_conflict_and_n
                     f"{prefix}-decision": "",
                     f"{prefix}-internal_notes": "",
                     f"{prefix}-outcome": "discussed",
-                    f"{prefix}-version": version,
+                    "version": version,
                 },
                 headers={"X-Autosave": "1"},
             )

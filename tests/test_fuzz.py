@@ -147,9 +147,9 @@ FORMS = {
                 "decision": "Vi åker buss.",
                 "internal_notes": "",
                 "outcome": "decided",
-                "version": str(_current(w.item).version),
             },
-        ),
+        )
+        | {"version": str(_current(w.item).version)},
     ),
     "new agenda item": (
         "post",
