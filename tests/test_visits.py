@@ -488,7 +488,7 @@ def test_visit_page_offers_a_new_task_for_the_visit_when_tasks_exist(client, gro
 # Demo
 
 
-def test_demo_data_has_the_three_visits_and_an_invitation_for_barbro(client):
+def test_demo_data_has_four_visits_and_an_invitation_for_barbro(client):
     from django.core.management import call_command
 
     call_command("demo_data", stdout=open("/dev/null", "w"))
@@ -496,13 +496,16 @@ def test_demo_data_has_the_three_visits_and_an_invitation_for_barbro(client):
     assert visits["Köpenhamn"].status == "done" and "Evas anteckningar" in visits["Köpenhamn"].report
     assert visits["Stockholm"].host == "Stella"
     oslo = visits["Oslo"]
-    assert oslo.status == "booked" and oslo.travel_mode == "bus" and oslo.is_upcoming
+    assert oslo.status == "done" and oslo.travel_mode == "bus" and not oslo.is_upcoming
     answers = {p.name: p.status for p in oslo.participants.all()}
     assert answers["Cecilia"] == "declined"
-    assert answers["Carina"] == answers["Annika"] == answers["Barbro"] == "invited"
+    assert answers["Carina"] == answers["Annika"] == answers["Barbro"] == "confirmed"
     assert oslo.participants.filter(guest_role="ordförande i Socialnämnden").exists()
-    barbro = oslo.participants.get(person__first_name="Barbro").person
-    client.force_login(barbro.user)
+    malmo = visits["Malmö"]
+    assert malmo.status == "planning" and malmo.is_upcoming
+    barbro = malmo.participants.get(person__first_name="Barbro")
+    assert barbro.status == "invited"
+    client.force_login(barbro.person.user)
     assert "Jag kommer" in _page(client.get(reverse("groupwork:home")))
 
 

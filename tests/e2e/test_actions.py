@@ -4,7 +4,7 @@ from tests.e2e.conftest import log_in
 
 def test_barbro_ticks_off_her_task_on_the_start_page_and_reopens_it(page, demo):
     log_in(page, "barbro@exempel.se")
-    title = "Barbro och Cecilia skriver ihop sina anteckningar från Oslo"
+    title = "Barbro och Eva skriver ihop sina anteckningar från Oslo"
     row = page.locator("li.task", has_text=title)
     row.get_by_label("Kommentar (frivillig)").fill("Skickat till Anne")
     row.get_by_role("button", name="Markera som klar").click()
@@ -25,7 +25,7 @@ def test_barbro_ticks_off_her_task_on_the_start_page_and_reopens_it(page, demo):
 def test_anne_adds_a_task_in_the_editor_without_losing_what_she_typed(page, demo):
     log_in(page, "anne@exempel.se")
     meeting = ActionItem.objects.filter(
-        title__startswith="Barbro och Cecilia skriver"
+        title__startswith="Barbro och Eva skriver"
     ).values_list("meeting", flat=True).get()
     page.goto(f"/grupper/foraldragruppen/moten/{meeting}/skriv/")
     opening = page.get_by_label("Inledning")
