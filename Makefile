@@ -21,10 +21,11 @@ run: setup
 	$(PY) manage.py demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The browser tests drive Debian's chromium; no browser is downloaded.
+# The browser tests drive Debian's chromium (no browser is downloaded); the PDF export embeds
+# DejaVu to be PDF/A.
 browser:
-	@command -v chromium >/dev/null || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium >/dev/null && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
 test: setup browser axe test-postgres test-sqlite
 
