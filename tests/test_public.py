@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from pypdf import PdfReader
 
 from groupwork import privacy
@@ -353,6 +354,34 @@ def test_public_page_is_rendered_once_then_served_from_the_cache(
     client.get(url)
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+def test_cached_group_page_feed_and_index_cost_one_query(
+    client, public_group, django_assert_num_queries
+):
+    _fill(public_group, 2, 1)
+    urls = [reverse("public:group", args=[public_group.slug]),
+            reverse("public:feed", args=[public_group.slug]), reverse("public:index")]
+    for url in urls:
+        client.get(url)
+        # Warm: only the stamp (the group and its published rows' newest change and count).
+        with django_assert_num_queries(1):
+            assert client.get(url).status_code == 200
+
+
+def test_group_stamp_is_the_newest_published_change(client, public_group):
+    _fill(public_group, 2, 1)
+    newest = max(
+        [m.updated_at for m in Meeting.objects.filter(status="published")]
+        + [v.updated_at for v in public_group.study_visits.all()]
+    )
+    response = client.get(reverse("public:group", args=[public_group.slug]))
+    assert response["Last-Modified"] == http_date(int(newest.timestamp()))
+    etag = response["ETag"]
+    public_group.study_visits.first().unpublish_report()
+    again = client.get(reverse("public:group", args=[public_group.slug]),
+                       HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag
 
 
 def _fill(group, meetings, rows):
