@@ -1,8 +1,12 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionItem
@@ -95,6 +99,24 @@ class NoteForm(forms.Form):
     )
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python rather than by a template include each:
+    for a list of hundreds of options that include is most of a page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
 class TaskFilterForm(forms.Form):
     """The filters of the group's task list (all optional, read from the query string)."""
 
@@ -114,15 +136,24 @@ class TaskFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     due = forms.ChoiceField(label=_("Klart senast"), choices=DUE_CHOICES, required=False)
-    meeting = forms.ModelChoiceField(
-        label=_("Från mötet"), queryset=None, required=False, empty_label=_("Alla")
+    meeting = forms.TypedChoiceField(
+        label=_("Från mötet"), coerce=int, empty_value=None, required=False, widget=PlainSelect
     )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Person.objects.filter(memberships__group=group).distinct()
-        self.fields["meeting"].queryset = group.meetings.filter(action_items__isnull=False).distinct()
-        self.fields["meeting"].label_from_instance = _meeting_label
+        # The meetings that tasks arose at: a group meets for years, so this list runs to
+        # hundreds; an EXISTS per meeting and three columns, labelled without model objects.
+        meetings = (
+            Meeting.objects.filter(group=group)
+            .filter(Exists(ActionItem.objects.filter(meeting=OuterRef("pk"))))
+            .order_by("-starts_at")
+            .values_list("id", "starts_at", "title")
+        )
+        self.fields["meeting"].choices = [("", _("Alla"))] + [
+            (pk, _meeting_label(starts_at, title)) for pk, starts_at, title in meetings
+        ]
 
     def filter(self, tasks):
         """The tasks that pass the filters; an invalid value is ignored, as if not given."""
@@ -150,6 +181,6 @@ class TaskFilterForm(forms.Form):
         return tasks
 
 
-def _meeting_label(meeting):
-    day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
-    return f"{day}, {meeting.title}" if meeting.title else day
+def _meeting_label(starts_at, title):
+    day = date_format(timezone.localtime(starts_at), "DATE_FORMAT")
+    return f"{day}, {title}" if title else day

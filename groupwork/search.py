@@ -37,7 +37,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import F, Q, Value
+from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.urls import reverse
@@ -450,7 +450,15 @@ def _filtered(entries, data, groups_by_slug):
 
 
 def _years(entries):
-    return [d.year for d in entries.dates("date", "year", order="DESC")]
+    """The years to filter by, newest first: from the first entry's to the last's.
+
+    One MIN/MAX aggregate rather than the distinct years of every entry the reader may see
+    (a sort of them all, each request); a year without entries just finds nothing.
+    """
+    span = entries.order_by().aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 def _results(request, entries, form):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Window
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -62,8 +62,27 @@ def _members(group):
     ]
 
 
+FOLLOW_UP_LIMIT = 30
+
+
 def _follow_up(meeting):
-    return list(ActionItem.objects.follow_up_for(meeting).prefetch_related("owners"))
+    """The first FOLLOW_UP_LIMIT tasks to follow up, and how many more there are.
+
+    Only the columns the rows render are fetched; the total comes with the rows (a window
+    count), so the page makes the same number of queries however many tasks the group has.
+    """
+    tasks = list(
+        ActionItem.objects.follow_up_for(meeting)
+        .only(
+            "id", "title", "status", "due_date", "group_id", "meeting_id", "agenda_item_id",
+            "study_visit_id", "group__slug", "meeting__starts_at", "agenda_item__heading",
+            "study_visit__destination", "study_visit__host",
+        )
+        .annotate(follow_up_total=Window(Count("id")))
+        .prefetch_related("owners")[:FOLLOW_UP_LIMIT]
+    )
+    more = tasks[0].follow_up_total - len(tasks) if tasks else 0
+    return {"follow_up": tasks, "follow_up_more": more}
 
 
 @login_required
@@ -158,11 +177,13 @@ def detail(request, group_slug, pk):
             present=[a for a in attendances if a.present],
             absent=[a for a in attendances if not a.present],
             meeting_attachments=list(meeting.attachments.filter(item__isnull=True)),
-            follow_up=_follow_up(meeting),
             status_changes=list(meeting.status_changes()),
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),
         )
+        if meeting.is_editable:
+            # A to-do list for the meeting ahead; on approved minutes it would only be history.
+            context.update(_follow_up(meeting))
     return render(request, "meetings/detail.html", context)
 
 
@@ -185,7 +206,7 @@ def _editor_context(meeting, membership, item_forms=None):
         "items": items,
         "members": members,
         "group_visits": list(group.study_visits.active()),
-        "follow_up": _follow_up(meeting),
+        **_follow_up(meeting),
         "attendance_rows": _attendance_rows(members, attendances),
         "guests": [a for a in attendances if a.person_id is None],
         "new_item_form": NewItemForm(),

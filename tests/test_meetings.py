@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attachment, Attendance, LockedError, Meeting, StatusError
-from tests.factories import make_facilitator, make_item, make_meeting, make_member
+from tests.factories import (
+    make_facilitator,
+    make_item,
+    make_meeting,
+    make_member,
+    make_task,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,10 +307,38 @@ def test_meeting_page_makes_a_fixed_number_of_queries(
                 meeting=meeting, item=target, file=ContentFile(b"%PDF", name="a.pdf"),
                 name=f"bilaga{n}.pdf", content_type="application/pdf", size=4,
             )
+    make_task(group, [facilitator], "Gammal uppgift")
     client.force_login(facilitator.user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(meeting.get_absolute_url())
     assert response.content.decode().count("bilaga") == 2 * count
+    # Approved minutes are history: no follow-up of the group's open tasks.
+    assert "Gammal uppgift" not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_follow_up_on_a_planned_meeting_is_bounded_in_rows_and_queries(
+    client, group, facilitator, count, django_assert_num_queries
+):
+    meeting = make_meeting(group)
+    earlier = make_meeting(group, starts_at=timezone.now() - timedelta(days=30), status="published")
+    item = make_item(earlier, "Resan")
+    visit = make_visit(group, "Oslo", host="Skolan")
+    for n in range(count):
+        make_task(
+            group, [facilitator, make_member(group, f"Person {n}")], f"Uppgift {n:02}",
+            meeting=earlier, agenda_item=item, study_visit=visit,
+        )
+    client.force_login(facilitator.user)
+    with django_assert_num_queries(11):
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert page.count('<li id="follow-up-') == min(count, 30)
+    assert "Uppgift 00" in page and "Resan" in page and "Oslo, Skolan" in page
+    if count > 30:
+        assert "och 10 uppgifter till" in page
+        assert reverse("actions:list", args=[group.slug]) in page
+    else:
+        assert "uppgifter till" not in page
 
 
 # --- status changes through the pages --------------------------------------------------
