@@ -178,3 +178,35 @@ def test_repeated_failed_logins_are_slowed_down(client, member):
     )
     assert "För många misslyckade inloggningsförsök" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _totp_code(secret):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_facilitator_turns_on_a_totp_second_factor_and_needs_it_to_log_in(client, facilitator):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    login = {"login": facilitator.user.email, "password": "ett-bra-losen-123"}
+    client.post(reverse("account_login"), login)
+    # Turning on a second factor asks for the password again.
+    assert client.get(reverse("mfa_activate_totp")).url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": "ett-bra-losen-123"})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": _totp_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=facilitator.user, type="totp").exists()
+
+    client.post(reverse("account_logout"))
+    response = client.post(reverse("account_login"), login)
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    response = client.post(reverse("mfa_authenticate"), {"code": _totp_code(secret)}, follow=True)
+    assert "Hej Anne!" in response.content.decode()
