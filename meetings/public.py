@@ -17,6 +17,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from groupwork import privacy
@@ -182,7 +183,7 @@ def _entry_title(entry):
 def minutes(request, group_slug, public_slug):
     meeting = _meeting(group_slug, public_slug)
     if meeting is None:
-        return privacy.gone(request, _("Anteckningarna"))
+        return privacy.gone(request, gettext_lazy("Anteckningarna"))
     return privacy.public_response(
         request,
         _stamp(meeting),
@@ -197,7 +198,7 @@ def minutes(request, group_slug, public_slug):
 def minutes_markdown(request, group_slug, public_slug):
     meeting = _meeting(group_slug, public_slug)
     if meeting is None:
-        return privacy.gone(request, _("Anteckningarna"))
+        return privacy.gone(request, gettext_lazy("Anteckningarna"))
     response = privacy.public_response(
         request,
         _stamp(meeting),
@@ -216,7 +217,7 @@ def minutes_markdown(request, group_slug, public_slug):
 def minutes_pdf(request, group_slug, public_slug):
     meeting = _meeting(group_slug, public_slug)
     if meeting is None:
-        return privacy.gone(request, _("Anteckningarna"))
+        return privacy.gone(request, gettext_lazy("Anteckningarna"))
     response = privacy.public_response(
         request,
         _stamp(meeting),
@@ -233,7 +234,7 @@ def minutes_snippet(request, group_slug, public_slug):
     """A ready-to-paste HTML block for an Öppna soc post: summary and a link back."""
     meeting = _meeting(group_slug, public_slug)
     if meeting is None:
-        return privacy.gone(request, _("Anteckningarna"))
+        return privacy.gone(request, gettext_lazy("Anteckningarna"))
 
     def render_page():
         doc = privacy.public_minutes(meeting)
@@ -252,7 +253,7 @@ def attachment(request, group_slug, public_slug, pk):
     """A public attachment of published minutes, never from MEDIA_URL."""
     meeting = _meeting(group_slug, public_slug)
     if meeting is None:
-        return privacy.gone(request, _("Bilagan"))
+        return privacy.gone(request, gettext_lazy("Bilagan"))
     attachment = get_object_or_404(Attachment, meeting=meeting, pk=pk, is_public=True)
     if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
         raise Http404

@@ -577,3 +577,12 @@ def test_meeting_page_links_the_facilitator_to_the_check(client, public_group, f
     text = client.get(meeting.get_absolute_url()).content.decode()
     assert reverse("groupwork:publishing_meeting", args=[public_group.slug, meeting.pk]) in text
     assert "Granska och publicera" in text
+
+
+def test_gone_page_is_wholly_swedish_even_for_an_english_visitor(client, public_group):
+    meeting = make_published_meeting(public_group)
+    meeting.unpublish()
+    client.cookies["django_language"] = "en"
+    response = client.get(minutes_url(meeting))
+    assert response.status_code == 410
+    assert "Anteckningarna har tagits bort" in response.content.decode()

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from groupwork import privacy
@@ -28,7 +28,7 @@ def report(request, group_slug, public_slug):
     )
     # The same rule as published_visits(), on the row already fetched.
     if not (visit.report_publish and visit.report_published_at and not visit.report_unpublished_at):
-        return privacy.gone(request, _("Rapporten"))
+        return privacy.gone(request, gettext_lazy("Rapporten"))
     stamp = (visit.pk, visit.updated_at, visit.report_version, visit.report_published_at,
              visit.group.name)
     return privacy.public_response(
