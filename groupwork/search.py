@@ -303,7 +303,14 @@ def _is_plain(query):
     )
 
 
+# A minus that negates nothing, or a run of them, is dropped: Postgres' websearch parser
+# nests one NOT per minus and fails with "tsquery stack too small" on long runs.
+_LOOSE_MINUS = re.compile(r"-+(?!\w)")
+_MINUS_RUN = re.compile(r"-{2,}(?=\w)")
+
+
 def _postgres_query(query):
+    query = _MINUS_RUN.sub("-", _LOOSE_MINUS.sub(" ", query))
     search = SearchQuery(query, config=CONFIG, search_type="websearch")
     words = [text for _negated, text, _phrase in _parts(query)]
     if words and _is_plain(query):
