@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionItem
+from groupwork.forms import ModelCheckboxesField
 from groupwork.models import Membership, Person
 from meetings.models import Meeting
 
@@ -34,8 +35,8 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "details", "owners", "due_date"]
+        field_classes = {"owners": ModelCheckboxesField}
         widgets = {
-            "owners": forms.CheckboxSelectMultiple,
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "details": forms.Textarea(attrs={"rows": 4}),
         }

@@ -5,6 +5,27 @@ from django.utils.translation import gettext_lazy as _
 
 from groupwork.models import Invitation, Membership, Person
 
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+class ModelCheckboxesField(forms.ModelMultipleChoiceField):
+    """Ticked objects by id. An id past 64 bits is refused before Django's ``pk__in`` query:
+    SQLite cannot hold it in a query (OverflowError, a 500), and it is no id of ours anyway."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                out_of_range = int(pk) not in _ID_RANGE
+            except (TypeError, ValueError):
+                continue  # Django's own check says it is not an id
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], "invalid_choice", {"value": pk}
+                )
+        return super().clean(value)
+
 
 class InvitationForm(forms.ModelForm):
     class Meta:

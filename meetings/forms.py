@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from groupwork.forms import ModelCheckboxesField
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 
 # A whole document pasted into one item is refused with a message (and kept in the
@@ -53,11 +54,10 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("En punkt per rad. Du kan ändra och lägga till punkter senare."),
     )
-    deferred = forms.ModelMultipleChoiceField(
+    deferred = ModelCheckboxesField(
         label=_("Bordlagda punkter från tidigare möten"),
         queryset=AgendaItem.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

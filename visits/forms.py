@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupwork.forms import ModelCheckboxesField
 from groupwork.models import Person
 from visits.models import Participant, StudyVisit
 
@@ -49,10 +50,9 @@ class StudyVisitForm(forms.ModelForm):
 
 
 class InviteMembersForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+    people = ModelCheckboxesField(
         label=_("Medlemmar"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Välj minst en medlem att bjuda in.")},
     )
 
