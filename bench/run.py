@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +42,7 @@ ENV = {
     "EMAIL_HOST": "127.0.0.1",
     "CONN_MAX_AGE": "600",
     "LOG_LEVEL": "ERROR",
+    "CACHE_DIR": str(OUT / "cache"),
 }
 SEARCH_QUERY = "studiebesök"
 FIELDS = ("rps", "p50_ms", "p99_ms", "errors", "queries", "ratio_ceiling", "ratio_baseline")
@@ -50,8 +52,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="load time per page")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database anew")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="load only pages whose name starts with one of these"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(OUT / "cache", ignore_errors=True)  # every run starts cold
 
     _database(args.reseed)
     for command in ("migrate --noinput -v0", "seed_bench", "collectstatic --noinput -v0"):
@@ -62,7 +68,11 @@ def main():
     import django
 
     django.setup()
-    pages = _pages()
+    pages = [
+        page
+        for page in _pages()
+        if page[0] in ("ceiling", "baseline") or not args.only or page[0].startswith(tuple(args.only))
+    ]
 
     server = _serve()
     try:

@@ -38,9 +38,9 @@ def language_from_cookie(get_response):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in available:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = get_response(request)
+        with translation.override(language):  # not left active for whatever runs next
+            response = get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -14,10 +14,12 @@ resolved by editing the text or by a PrivacyConfirmation of its scope, kind and 
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -644,29 +646,64 @@ def gone(request, what):
 
 
 CACHE_SECONDS = 3600
+_GENERATION = "public:generation"
 
 
-def public_response(request, stamp, last_modified, render, content_type="text/html; charset=utf-8"):
-    """A public response with ETag/Last-Modified, 304 when unchanged, the body from the cache.
+def _generation():
+    """The current generation of the public site's content, from the cache that the server's
+    processes share (settings.CACHES); a new one if the cache lost it."""
+    generation = cache.get(_GENERATION)
+    if generation is None:
+        cache.add(_GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(_GENERATION)
+    return generation
 
-    `stamp` must change whenever what `render` would produce changes (publication state,
-    update time, version); the cache key and the ETag are made from it, so nothing stale
-    is served after an unpublish or an edit, in any process sharing the database.
+
+def public_content_changed():
+    """Something the public site shows has changed: every cached page and ETag is stale.
+
+    Renewed at once, for what this transaction reads itself, and again after the commit, so
+    that a page another process rendered meanwhile from the data before the commit is never
+    served. groupwork.publishing calls this on every change to what public pages show.
     """
-    etag = '"' + hashlib.sha256(repr((request.path, stamp)).encode()).hexdigest()[:40] + '"'
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+
+    def renew():
+        cache.set(_GENERATION, secrets.token_hex(8), None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def public_response(request, key, build, content_type="text/html; charset=utf-8"):
+    """A public page with ETag and Last-Modified, 304 when unchanged, the body from the cache.
+
+    `key` names the page: its path and whatever the view reads from the query string. The
+    page is cached under the current generation (public_content_changed renews it), so a
+    cached page or a 304 costs no query. `build()` reads and renders on a miss: it returns
+    (content, last modified or None), or a response that is sent as it is and not cached
+    (410 Gone); Http404 passes through.
+    """
+    digest = hashlib.sha256(repr((_generation(), key)).encode()).hexdigest()[:40]
+    etag = f'"{digest}"'
+    # An ETag of this generation was only ever given to this page's content.
+    response = get_conditional_response(request, etag=etag)
     if response is None:
-        key = "public:" + etag.strip('"')
-        content = cache.get(key)
-        if content is None:
+        entry = cache.get("public:" + digest)
+        if entry is None:
             with translation.override("sv"):
-                content = render()
-            cache.set(key, content, CACHE_SECONDS)
-        response = HttpResponse(content, content_type=content_type)
+                built = build()
+            if isinstance(built, HttpResponse):
+                return built
+            content, last_modified = built
+            entry = (content, int(last_modified.timestamp()) if last_modified else None)
+            cache.set("public:" + digest, entry, CACHE_SECONDS)
+        content, timestamp = entry
+        response = get_conditional_response(
+            request, etag=etag, last_modified=timestamp
+        ) or HttpResponse(content, content_type=content_type)
+        if timestamp:
+            response["Last-Modified"] = http_date(timestamp)
     response["ETag"] = etag
-    if timestamp:
-        response["Last-Modified"] = http_date(timestamp)
     # Anyone may keep a copy, but must ask again before using it: unpublishing is immediate.
     response["Cache-Control"] = "public, no-cache"
     return response

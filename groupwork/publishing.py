@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from groupwork import privacy
 from groupwork.access import membership_for
-from groupwork.models import Membership, Person, PrivacyConfirmation
+from groupwork.models import Group, Membership, Person, PrivacyConfirmation
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting, StatusError
 from visits.models import Participant, StudyVisit
 
@@ -247,9 +247,9 @@ def publish_demo(group, by=None):
     return published
 
 
-# Published pages are cached under a stamp that includes the meeting's or visit's
-# updated_at; a change to what they show touches it, so that every process sharing the
-# database stops serving the old page at once.
+# Public pages are cached until public_content_changed() renews the generation: every save
+# or delete of something they can show renews it. A change to what a published page shows
+# also touches the page's updated_at, its Last-Modified and its date in the feed.
 
 
 def _touch_meetings(**lookup):
@@ -264,17 +264,24 @@ def _touch_visits(**lookup):
     )
 
 
+def _changed(sender, instance, raw=False, **kwargs):
+    privacy.public_content_changed()
+
+
 def _meeting_part_changed(sender, instance, raw=False, **kwargs):
+    privacy.public_content_changed()
     if not raw:
         _touch_meetings(pk=instance.meeting_id)
 
 
 def _participant_changed(sender, instance, raw=False, **kwargs):
+    privacy.public_content_changed()
     if not raw:
         _touch_visits(pk=instance.visit_id)
 
 
 def _person_changed(sender, instance, raw=False, **kwargs):
+    privacy.public_content_changed()
     if raw:
         return
     person_id = instance.pk if sender is Person else instance.person_id
@@ -284,6 +291,7 @@ def _person_changed(sender, instance, raw=False, **kwargs):
 
 
 def _confirmation_changed(sender, instance, raw=False, **kwargs):
+    privacy.public_content_changed()
     if raw:
         return
     kind, _sep, pk = instance.scope.partition(":")
@@ -292,6 +300,9 @@ def _confirmation_changed(sender, instance, raw=False, **kwargs):
 
 
 for _model, _receiver in [
+    (Group, _changed),
+    (Meeting, _changed),
+    (StudyVisit, _changed),
     (AgendaItem, _meeting_part_changed),
     (Attendance, _meeting_part_changed),
     (Attachment, _meeting_part_changed),

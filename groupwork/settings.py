@@ -143,7 +143,15 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groupwork"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Files on the host's disk, so that the server's worker processes share one cache: the
+# public pages and their generation (groupwork.privacy), sessions and allauth's rate limits.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]

@@ -1,20 +1,16 @@
 """The public site's minutes, group pages and feed. Everything renders through
 groupwork.privacy: views never hand a model's own text to a template."""
 
-import datetime
 from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,88 +36,19 @@ def _meeting(group_slug, public_slug):
     return meeting if meeting.status == Meeting.Status.PUBLISHED else None
 
 
-def _stamp(meeting):
-    return (meeting.pk, meeting.updated_at, meeting.version, meeting.published_at,
-            meeting.group.name)
+def _group(group_slug):
+    return get_object_or_404(Group, slug=group_slug, is_public=True)
 
 
 @require_safe
 def index(request):
-    groups = list(Group.objects.filter(is_public=True).order_by("name"))
-    stamp = [(g.slug, g.name, g.description) for g in groups]
-
-    def render_page():
-        # Masking every description is most of the work: only on a cache miss.
+    def build():
+        groups = list(Group.objects.filter(is_public=True).order_by("name"))
         for group in groups:
             group.public_description = privacy.strict_html(group.description)
-        return render_to_string("public/index.html", {"groups": groups}, request)
+        return render_to_string("public/index.html", {"groups": groups}, request), None
 
-    return privacy.public_response(request, stamp, None, render_page)
-
-
-def _group_stamp_query():
-    """The group with a stamp of everything it publishes, as one query (slug not yet set)."""
-    meetings = Meeting.objects.published().filter(group=OuterRef("pk"))
-    visits = published_visits().filter(group=OuterRef("pk"))
-
-    def newest(queryset, column):
-        return Subquery(queryset.order_by(f"-{column}").values(column)[:1])
-
-    def count(queryset):
-        return Subquery(
-            queryset.order_by().values("group").annotate(n=Count("pk")).values("n")[:1]
-        )
-
-    return Group.objects.filter(is_public=True).annotate(
-        meetings_changed=newest(meetings, "updated_at"),
-        meetings_count=count(meetings),
-        visits_changed=newest(visits, "updated_at"),
-        visits_count=count(visits),
-    )
-
-
-_SLUG = object()  # stands for the slug in the compiled query
-_STAMP_SQL = {}  # database vendor -> (sql, params with _SLUG)
-
-
-def _stamp_sql():
-    """_group_stamp_query() compiled once per process: building and compiling its four
-    subqueries costs more than running it."""
-    vendor = connection.vendor
-    if vendor not in _STAMP_SQL:
-        marker = "\N{NO-BREAK SPACE}slug-placeholder"
-        sql, params = _group_stamp_query().filter(slug=marker).query.sql_with_params()
-        assert params.count(marker) == 1
-        _STAMP_SQL[vendor] = (sql, tuple(_SLUG if p == marker else p for p in params))
-    return _STAMP_SQL[vendor]
-
-
-def _as_datetime(value):
-    """A subquery's datetime as the backend returns it raw (SQLite: text) -> aware datetime."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and settings.USE_TZ and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
-    return value
-
-
-def _group_stamp(group_slug):
-    """The group with a stamp of everything it publishes: one query."""
-    sql, params = _stamp_sql()
-    found = list(
-        Group.objects.raw(sql, [group_slug if p is _SLUG else p for p in params])
-    )
-    if not found:
-        raise Http404
-    group = found[0]
-    group.meetings_changed = _as_datetime(group.meetings_changed)
-    group.visits_changed = _as_datetime(group.visits_changed)
-    changed = max(
-        (d for d in (group.meetings_changed, group.visits_changed) if d), default=None
-    )
-    stamp = (group.pk, group.name, group.description, group.meetings_changed,
-             group.meetings_count, group.visits_changed, group.visits_count)
-    return group, stamp, changed
+    return privacy.public_response(request, request.path, build)
 
 
 def _entries(group):
@@ -150,22 +77,26 @@ def _entries(group):
     return entries
 
 
+def _newest_change(entries):
+    return max((e["object"].updated_at for e in entries), default=None)
+
+
 @require_safe
 def group_page(request, group_slug):
-    group, stamp, changed = _group_stamp(group_slug)
     page_number = request.GET.get("sida", "1")
     page_number = page_number if page_number.isdigit() else "1"  # one cache entry per page
 
-    def render_page():
+    def build():
+        group = _group(group_slug)
         group.public_description = privacy.strict_html(group.description)
-        page = Paginator(_entries(group), PAGE_SIZE).get_page(page_number)
+        entries = _entries(group)
+        page = Paginator(entries, PAGE_SIZE).get_page(page_number)
         for entry in page:
             entry["title"] = _entry_title(entry)
-        return render_to_string(
-            "public/group.html", {"group": group, "page": page}, request
-        )
+        html = render_to_string("public/group.html", {"group": group, "page": page}, request)
+        return html, _newest_change(entries)
 
-    return privacy.public_response(request, (stamp, page_number), changed, render_page)
+    return privacy.public_response(request, (request.path, page_number), build)
 
 
 def _entry_title(entry):
@@ -179,16 +110,25 @@ def _entry_title(entry):
     }
 
 
+def _published(request, group_slug, public_slug, render, content_type="text/html; charset=utf-8"):
+    """A page made from published minutes by render(meeting); 410 once they are unpublished."""
+
+    def build():
+        meeting = _meeting(group_slug, public_slug)
+        if meeting is None:
+            return privacy.gone(request, gettext_lazy("Anteckningarna"))
+        return render(meeting), meeting.updated_at
+
+    return privacy.public_response(request, request.path, build, content_type)
+
+
 @require_safe
 def minutes(request, group_slug, public_slug):
-    meeting = _meeting(group_slug, public_slug)
-    if meeting is None:
-        return privacy.gone(request, gettext_lazy("Anteckningarna"))
-    return privacy.public_response(
+    return _published(
         request,
-        _stamp(meeting),
-        meeting.updated_at,
-        lambda: render_to_string(
+        group_slug,
+        public_slug,
+        lambda meeting: render_to_string(
             "public/minutes.html", {"doc": privacy.public_minutes(meeting)}, request
         ),
     )
@@ -196,56 +136,47 @@ def minutes(request, group_slug, public_slug):
 
 @require_safe
 def minutes_markdown(request, group_slug, public_slug):
-    meeting = _meeting(group_slug, public_slug)
-    if meeting is None:
-        return privacy.gone(request, gettext_lazy("Anteckningarna"))
-    response = privacy.public_response(
+    response = _published(
         request,
-        _stamp(meeting),
-        meeting.updated_at,
-        lambda: render_to_string(
+        group_slug,
+        public_slug,
+        lambda meeting: render_to_string(
             "public/minutes.md",
             {"doc": privacy.public_minutes(meeting), "url": _absolute(meeting)},
         ),
         content_type="text/markdown; charset=utf-8",
     )
-    response["Content-Disposition"] = f'inline; filename="{meeting.public_slug}.md"'
+    if response.status_code in (200, 304):
+        response["Content-Disposition"] = f'inline; filename="{public_slug}.md"'
     return response
 
 
 @require_safe
 def minutes_pdf(request, group_slug, public_slug):
-    meeting = _meeting(group_slug, public_slug)
-    if meeting is None:
-        return privacy.gone(request, gettext_lazy("Anteckningarna"))
-    response = privacy.public_response(
+    response = _published(
         request,
-        _stamp(meeting),
-        meeting.updated_at,
-        lambda: _pdf(privacy.public_minutes(meeting), _absolute(meeting)),
+        group_slug,
+        public_slug,
+        lambda meeting: _pdf(privacy.public_minutes(meeting), _absolute(meeting)),
         content_type="application/pdf",
     )
-    response["Content-Disposition"] = f'inline; filename="{meeting.public_slug}.pdf"'
+    if response.status_code in (200, 304):
+        response["Content-Disposition"] = f'inline; filename="{public_slug}.pdf"'
     return response
 
 
 @require_safe
 def minutes_snippet(request, group_slug, public_slug):
     """A ready-to-paste HTML block for an Öppna soc post: summary and a link back."""
-    meeting = _meeting(group_slug, public_slug)
-    if meeting is None:
-        return privacy.gone(request, gettext_lazy("Anteckningarna"))
 
-    def render_page():
+    def render_page(meeting):
         doc = privacy.public_minutes(meeting)
         snippet = render_to_string(
             "public/_snippet.html", {"doc": doc, "url": _absolute(meeting)}
         ).strip()
-        return render_to_string(
-            "public/snippet.html", {"doc": doc, "snippet": snippet}, request
-        )
+        return render_to_string("public/snippet.html", {"doc": doc, "snippet": snippet}, request)
 
-    return privacy.public_response(request, _stamp(meeting), meeting.updated_at, render_page)
+    return _published(request, group_slug, public_slug, render_page)
 
 
 @require_safe
@@ -283,9 +214,8 @@ class _AtomWithContent(feedgenerator.Atom1Feed):
 
 @require_safe
 def feed(request, group_slug):
-    group, stamp, changed = _group_stamp(group_slug)
-
-    def render_feed():
+    def build():
+        group = _group(group_slug)
         base = settings.SITE_URL.rstrip("/")
         link = base + reverse("public:group", args=[group.slug])
         atom = _AtomWithContent(
@@ -297,7 +227,9 @@ def feed(request, group_slug):
             feed_url=base + reverse("public:feed", args=[group.slug]),
             feed_guid=link,
         )
-        entries = _entries(group)[:FEED_SIZE]
+        entries = _entries(group)
+        changed = _newest_change(entries)
+        entries = entries[:FEED_SIZE]
         minutes = [e["object"] for e in entries if e["kind"] == "minutes"]
         reports = [e["object"] for e in entries if e["kind"] == "report"]
         docs = {("minutes", m.pk): d for m, d in zip(minutes, privacy.public_minutes_many(minutes))}
@@ -318,10 +250,10 @@ def feed(request, group_slug):
                 updateddate=doc.updated_at,
                 content=render_to_string(body, {"doc": doc, "in_feed": True}),
             )
-        return atom.writeString("utf-8")
+        return atom.writeString("utf-8"), changed
 
     return privacy.public_response(
-        request, stamp, changed, render_feed, content_type="application/atom+xml; charset=utf-8"
+        request, request.path, build, content_type="application/atom+xml; charset=utf-8"
     )
 
 

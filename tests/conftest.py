@@ -17,13 +17,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    # Rate limits and cached public pages live in the cache: each test starts without them.
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def _clean_cache(settings, tmp_path):
+    # Rate limits, sessions and cached public pages live in the cache: each test has its own.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}
+    }
 
 
 @pytest.fixture(autouse=True)

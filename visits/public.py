@@ -20,22 +20,20 @@ def published_visits():
 
 @require_safe
 def report(request, group_slug, public_slug):
-    visit = get_object_or_404(
-        StudyVisit.objects.select_related("group"),
-        group__slug=group_slug,
-        group__is_public=True,
-        public_slug=public_slug,
-    )
-    # The same rule as published_visits(), on the row already fetched.
-    if not (visit.report_publish and visit.report_published_at and not visit.report_unpublished_at):
-        return privacy.gone(request, gettext_lazy("Rapporten"))
-    stamp = (visit.pk, visit.updated_at, visit.report_version, visit.report_published_at,
-             visit.group.name)
-    return privacy.public_response(
-        request,
-        stamp,
-        visit.updated_at,
-        lambda: render_to_string(
+    def build():
+        visit = get_object_or_404(
+            StudyVisit.objects.select_related("group"),
+            group__slug=group_slug,
+            group__is_public=True,
+            public_slug=public_slug,
+        )
+        # The same rule as published_visits(), on the row already fetched.
+        published = visit.report_publish and visit.report_published_at
+        if not published or visit.report_unpublished_at:
+            return privacy.gone(request, gettext_lazy("Rapporten"))
+        html = render_to_string(
             "public/report.html", {"doc": privacy.public_report(visit)}, request
-        ),
-    )
+        )
+        return html, visit.updated_at
+
+    return privacy.public_response(request, request.path, build)
