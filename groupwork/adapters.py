@@ -1,4 +1,6 @@
+from allauth.account import auth_backends
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
 
 
 class InvitationOnlyAdapter(DefaultAccountAdapter):
@@ -6,3 +8,14 @@ class InvitationOnlyAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+
+class AuthenticationBackend(auth_backends.AuthenticationBackend):
+    """allauth's login by e-mail (or username, for the admin), with the person fetched along
+    with the user: every staff page needs both."""
+
+    def get_user(self, user_id):
+        user = (
+            get_user_model()._default_manager.select_related("person").filter(pk=user_id).first()
+        )
+        return user if user and self.user_can_authenticate(user) else None

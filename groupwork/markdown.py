@@ -1,6 +1,7 @@
 """Markdown to safe HTML: the one renderer for the staff site and the public mirror."""
 
 import re
+from functools import lru_cache
 
 import markdown as _markdown
 import nh3
@@ -16,6 +17,9 @@ _RAW_TAG = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]+>)")
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 
 
+# The same notes are shown again and again (every reader, every visit to the page): rendering
+# them costs more than the rest of a meeting page, so recent texts are kept as rendered.
+@lru_cache(maxsize=512)
 def render_markdown(text):
     """Render markdown written by a facilitator; raw HTML and scripts never pass.
 

@@ -35,9 +35,9 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import F, Max, Min, Q, Value
+from django.db.models import Count, F, Max, Min, Q, Value, Window
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.urls import reverse
@@ -97,6 +97,8 @@ class SearchEntry(models.Model):
             GinIndex(fields=["search_vector"], name="search_vector_gin"),
             # The search page's filters by group, kind and year.
             models.Index(fields=["group", "kind", "date"], name="search_group_kind_date"),
+            # The search page's years: the first and last date of the person's groups.
+            models.Index(fields=["group", "date"], name="search_group_date"),
         ]
 
     def __str__(self):
@@ -473,9 +475,22 @@ def _results(request, entries, form):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if not query:
         return None, query
-    page = Paginator(run_search(entries, query), PER_PAGE).get_page(request.GET.get("sida"))
+    page = _page(run_search(entries, query), request.GET.get("sida"))
     with_excerpts(page.object_list, query)
     return page, query
+
+
+def _page(results, number):
+    """One page of results, the total counted by the same query (ranking has to read every
+    match anyway); past the last page, the last page."""
+    paginator = Paginator(results, PER_PAGE)
+    number = int(number) if number and number.isdecimal() and len(number) < 7 else 1
+    offset = (max(number, 1) - 1) * PER_PAGE
+    rows = list(results.annotate(total=Window(Count("id")))[offset : offset + PER_PAGE])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].total if rows else 0
+    return Page(rows, max(number, 1), paginator)
 
 
 @login_required
@@ -485,15 +500,22 @@ def search(request):
     if person is not None:
         memberships = list(person.memberships.active().select_related("group"))
     groups = [m.group for m in memberships]
-    # Only the person's own groups, whatever the filters say, and only what they may read.
-    entries = SearchEntry.objects.filter(group__in=groups, is_public=False).filter(
-        Q(meeting__isnull=True)
-        | Q(meeting__status__in=Meeting.READABLE)
-        | Q(group__in=[m.group for m in memberships if m.is_facilitator])
-        | Q(meeting__adjuster=person)
+    # Only the person's own groups, whatever the filters say, and only what they may read:
+    # not the minutes that only facilitators and the adjuster read yet. Those are few, so
+    # they are excluded by id rather than by a join with every meeting.
+    unreadable = (
+        Meeting.objects.filter(group__in=[m.group for m in memberships if not m.is_facilitator])
+        .exclude(status__in=Meeting.READABLE)
+        .exclude(adjuster=person)
     )
-    entries = entries.select_related("group")
-    form = SearchForm(request.GET or None, groups=groups, years=_years(entries))
+    # A year of unreadable minutes alone would just find nothing.
+    years = _years(SearchEntry.objects.filter(group__in=groups))
+    entries = (
+        SearchEntry.objects.filter(group__in=groups, is_public=False)
+        .exclude(meeting__in=unreadable)
+        .select_related("group")
+    )
+    form = SearchForm(request.GET or None, groups=groups, years=years)
     if form.is_valid():
         entries = _filtered(entries, form.cleaned_data, {g.slug: g for g in groups})
     page, query = _results(request, entries, form)

@@ -54,8 +54,7 @@ def test_invitation_can_set_a_password(client, group):
         {"password1": "Gruppen-arbetar-2026", "password2": "Gruppen-arbetar-2026"},
     )
     client.logout()
-    assert client.login(username=get_user_model().objects.get(email="eva@exempel.se").username,
-                        password="Gruppen-arbetar-2026")
+    assert client.login(email="eva@exempel.se", password="Gruppen-arbetar-2026")
 
 
 def test_mismatched_passwords_keep_the_invitation_open(client, group):

@@ -89,6 +89,7 @@ def _pg_ctl(data, port, action):
 # a meeting being written with one item. Prints what the test needs as JSON.
 _SETUP = """
 import json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
@@ -99,7 +100,7 @@ item = make_item(make_meeting(group), "Osloresan")
 detail = reverse("meetings:detail", args=[group.slug, item.meeting_id])
 session = SessionStore()
 session[SESSION_KEY] = str(anne.user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 session[HASH_SESSION_KEY] = anne.user.get_session_auth_hash()
 session.create()
 print(json.dumps({
@@ -121,6 +122,7 @@ def app_on_own_postgres(own_postgres):
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/postgres",
         "DEBUG": "true",
         "CONN_MAX_AGE": "60",
+        "CACHE_DIR": str(data.parent / "cache"),
     }
     python = sys.executable
     subprocess.run(
