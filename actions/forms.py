@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -133,10 +133,18 @@ class TaskFilterForm(forms.Form):
     ]
 
     owner = forms.ModelChoiceField(
-        label=_("Ansvarig"), queryset=Person.objects.none(), required=False, empty_label=_("Alla")
+        label=_("Ansvarig"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Alla"),
+        widget=PlainSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    due = forms.ChoiceField(label=_("Klart senast"), choices=DUE_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=PlainSelect
+    )
+    due = forms.ChoiceField(
+        label=_("Klart senast"), choices=DUE_CHOICES, required=False, widget=PlainSelect
+    )
     meeting = forms.TypedChoiceField(
         label=_("Från mötet"), coerce=int, empty_value=None, required=False, widget=PlainSelect
     )
@@ -152,8 +160,10 @@ class TaskFilterForm(forms.Form):
             .order_by("-starts_at")
             .values_list("id", "starts_at", "title")
         )
+        months = {number: str(name) for number, name in MONTHS.items()}
         self.fields["meeting"].choices = [("", _("Alla"))] + [
-            (pk, _meeting_label(starts_at, title)) for pk, starts_at, title in meetings
+            (pk, _meeting_label(timezone.localtime(starts_at), title, months))
+            for pk, starts_at, title in meetings
         ]
 
     def filter(self, tasks):
@@ -182,6 +192,8 @@ class TaskFilterForm(forms.Form):
         return tasks
 
 
-def _meeting_label(starts_at, title):
-    day = date_format(timezone.localtime(starts_at), "DATE_FORMAT")
+def _meeting_label(when, title, months):
+    # DATE_FORMAT ("24 oktober 2017") written out: date_format() for each of hundreds of
+    # options was most of the task list's time.
+    day = f"{when.day} {months[when.month]} {when.year}"
     return f"{day}, {title}" if title else day

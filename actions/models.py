@@ -31,6 +31,15 @@ class ActionItemQuerySet(models.QuerySet):
     def with_origin(self):
         return self.select_related("group", "meeting", "agenda_item", "study_visit")
 
+    def as_rows(self):
+        """With the origin, and only the columns a row of tasks shows: the whole rows of its
+        meeting, item and visit (opening text, notes, report) cost more than the list."""
+        return self.with_origin().only(
+            "title", "status", "due_date", "done_at", "group", "meeting", "agenda_item",
+            "study_visit", "group__slug", "group__name", "meeting__starts_at",
+            "agenda_item__heading", "study_visit__destination", "study_visit__host",
+        )
+
     def for_start_page(self, person, groups):
         """A person's open tasks in their groups, and those they finished in the last two weeks."""
         recently = timezone.now() - timedelta(days=14)
@@ -41,7 +50,7 @@ class ActionItemQuerySet(models.QuerySet):
                 Q(status=ActionItem.Status.OPEN)
                 | Q(status=ActionItem.Status.DONE, done_at__gte=recently)
             )
-            .with_origin()
+            .as_rows()
             .prefetch_related("owners", "progress_notes")
             .in_order()
         )

@@ -78,7 +78,7 @@ def task_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
     form = TaskFilterForm(request.GET or None, group=group)
-    tasks = form.filter(group.action_items.with_origin().prefetch_related("owners").in_order())
+    tasks = form.filter(group.action_items.as_rows().prefetch_related("owners").in_order())
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,

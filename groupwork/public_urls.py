@@ -11,7 +11,6 @@ app_name = "public"
 
 urlpatterns = [
     path("", minutes.index, name="index"),
-    # search: public urls
     path("sok/", search.public_search, name="search"),
     path("<slug:group_slug>/kalender.ics", calendar.public_feed, name="calendar"),
     # After the fixed paths above: a group slug could otherwise shadow them.

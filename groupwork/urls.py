@@ -19,7 +19,6 @@ groupwork_patterns = [
         views.edit_membership,
         name="edit_membership",
     ),
-    # publishing: urls
     path("grupper/<slug:group_slug>/publicering/", publishing.overview, name="publishing"),
     path(
         "grupper/<slug:group_slug>/publicering/moten/<int:pk>/",
@@ -61,7 +60,6 @@ groupwork_patterns = [
         publishing.visit_unpublish,
         name="publishing_visit_unpublish",
     ),
-    # search: urls
     path("sok/", search.search, name="search"),
     path("kalender/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("konto/kalender/", calendar.subscribe, name="calendar"),

@@ -31,8 +31,6 @@ def home(request):
     context = {"person": person, "memberships": []}
     if person is not None:
         context["memberships"] = list(person.memberships.active().select_related("group"))
-        # Each app adds its section of the start page here (a fixed number of queries each).
-        # meetings: start page
         # The next meeting of each group, however many are planned.
         first_upcoming = (
             Meeting.objects.upcoming()
@@ -48,13 +46,11 @@ def home(request):
             .select_related("group")
             .order_by("starts_at")
         )
-        # actions: start page
         context["my_tasks"] = list(
             ActionItem.objects.for_start_page(
                 person, [membership.group for membership in context["memberships"]]
             )
         )
-        # visits: start page
         context["visit_participations"] = list(
             Participant.objects.upcoming_for(person, context["memberships"])
         )

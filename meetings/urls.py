@@ -37,7 +37,6 @@ urlpatterns = [
         views.delete_attachment,
         name="delete_attachment",
     ),
-    # import: urls
     path("importera/", import_views.upload, name="import"),
     path("importera/spara/", import_views.confirm, name="import_confirm"),
 ]

@@ -68,16 +68,11 @@ FOLLOW_UP_LIMIT = 30
 def _follow_up(meeting):
     """The first FOLLOW_UP_LIMIT tasks to follow up, and how many more there are.
 
-    Only the columns the rows render are fetched; the total comes with the rows (a window
-    count), so the page makes the same number of queries however many tasks the group has.
+    The total comes with the rows (a window count), so the page makes the same number of queries however many tasks the group has.
     """
     tasks = list(
         ActionItem.objects.follow_up_for(meeting)
-        .only(
-            "id", "title", "status", "due_date", "group_id", "meeting_id", "agenda_item_id",
-            "study_visit_id", "group__slug", "meeting__starts_at", "agenda_item__heading",
-            "study_visit__destination", "study_visit__host",
-        )
+        .as_rows()
         .annotate(follow_up_total=Window(Count("id")))
         .prefetch_related("owners")[:FOLLOW_UP_LIMIT]
     )

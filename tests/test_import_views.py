@@ -19,7 +19,7 @@ from meetings.models import Attachment, Meeting
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).parent / "import_samples"
-QUERIES = 5
+QUERIES = 3
 
 
 def _upload(*names_and_bytes):

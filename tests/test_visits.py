@@ -456,8 +456,8 @@ def test_visit_page_lists_meetings_decisions_tasks_and_people_in_fixed_queries(
 ):
     visit = _linked_world(group, n)
     client.force_login(member.user)
-    # session, user, person, membership, visit, participants, linked items, tasks, task owners
-    with django_assert_num_queries(9):
+    # user with person, membership, visit, participants, linked items, tasks, task owners
+    with django_assert_num_queries(7):
         response = client.get(visit.get_absolute_url())
     page = _page(response)
     assert page.count("Beslut ") >= n and f"Uppgift {n - 1}" in page and f"Gäst{n - 1}" in page

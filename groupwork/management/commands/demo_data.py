@@ -60,19 +60,15 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.save()
         # Each app adds its part of the demo below, so that make run shows every feature.
-        # meetings: demo
         from meetings import demo as meetings_demo
 
         meetings_demo.load(group, people)
-        # visits: demo
         from visits import demo as visits_demo
 
         visits_demo.load(group, people)
-        # actions: demo
         from actions import demo as actions_demo
 
         actions_demo.load(group, people)
-        # import: demo
         from meetings import import_demo
 
         import_demo.load(group, people)
