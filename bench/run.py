@@ -71,7 +71,9 @@ def main():
     pages = [
         page
         for page in _pages()
-        if page[0] in ("ceiling", "baseline") or not args.only or page[0].startswith(tuple(args.only))
+        if page[0] in ("ceiling", "baseline")
+        or not args.only
+        or page[0].startswith(tuple(args.only))
     ]
 
     server = _serve()

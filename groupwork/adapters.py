@@ -11,7 +11,7 @@ class InvitationOnlyAdapter(DefaultAccountAdapter):
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
-    """allauth's login by e-mail (or username, for the admin), with the person fetched along
+    """allauth's login by e-mail (the admin's login form too), with the person fetched along
     with the user: every staff page needs both."""
 
     def get_user(self, user_id):

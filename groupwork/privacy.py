@@ -15,18 +15,19 @@ resolved by editing the text or by a PrivacyConfirmation of its scope, kind and 
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.formats import date_format
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -649,12 +650,16 @@ CACHE_SECONDS = 3600
 _GENERATION = "public:generation"
 
 
+def _new_generation():
+    return secrets.token_hex(8), int(time.time())
+
+
 def _generation():
-    """The current generation of the public site's content, from the cache that the server's
-    processes share (settings.CACHES); a new one if the cache lost it."""
+    """The current generation of the public site's content and when it began, from the cache
+    that the server's processes share (settings.CACHES); a new one if the cache lost it."""
     generation = cache.get(_GENERATION)
     if generation is None:
-        cache.add(_GENERATION, secrets.token_hex(8), None)
+        cache.add(_GENERATION, _new_generation(), None)
         generation = cache.get(_GENERATION)
     return generation
 
@@ -664,11 +669,12 @@ def public_content_changed():
 
     Renewed at once, for what this transaction reads itself, and again after the commit, so
     that a page another process rendered meanwhile from the data before the commit is never
-    served. groupwork.publishing calls this on every change to what public pages show.
+    served. groupwork.publishing calls this on every change to what public pages show, and
+    after every migrate, so that a deployment never serves pages rendered by the code before.
     """
 
     def renew():
-        cache.set(_GENERATION, secrets.token_hex(8), None)
+        cache.set(_GENERATION, _new_generation(), None)
 
     renew()
     transaction.on_commit(renew)
@@ -682,12 +688,17 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
     cached page or a 304 costs no query. `build()` reads and renders on a miss: it returns
     (content, last modified or None), or a response that is sent as it is and not cached
     (410 Gone); Http404 passes through.
+
+    Last-Modified is the later of the page's own newest change and the generation's start:
+    a list that lost its newest entry, or a group's new description, is newer than both.
     """
-    digest = hashlib.sha256(repr((_generation(), key)).encode()).hexdigest()[:40]
+    token, began = _generation()
+    digest = hashlib.sha256(repr((token, key)).encode()).hexdigest()[:40]
     etag = f'"{digest}"'
     # An ETag of this generation was only ever given to this page's content.
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
         entry = cache.get("public:" + digest)
         if entry is None:
             with translation.override("sv"):
@@ -695,14 +706,14 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
             if isinstance(built, HttpResponse):
                 return built
             content, last_modified = built
-            entry = (content, int(last_modified.timestamp()) if last_modified else None)
+            changed = max(int(last_modified.timestamp()) if last_modified else 0, began)
+            entry = (content, changed)
             cache.set("public:" + digest, entry, CACHE_SECONDS)
         content, timestamp = entry
         response = get_conditional_response(
             request, etag=etag, last_modified=timestamp
         ) or HttpResponse(content, content_type=content_type)
-        if timestamp:
-            response["Last-Modified"] = http_date(timestamp)
+        response["Last-Modified"] = http_date(timestamp)
     response["ETag"] = etag
     # Anyone may keep a copy, but must ask again before using it: unpublishing is immediate.
     response["Cache-Control"] = "public, no-cache"

@@ -3,7 +3,7 @@ publish and unpublish, for minutes and study-visit reports. Facilitators only.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -264,7 +264,7 @@ def _touch_visits(**lookup):
     )
 
 
-def _changed(sender, instance, raw=False, **kwargs):
+def _changed(sender, **kwargs):
     privacy.public_content_changed()
 
 
@@ -315,3 +315,5 @@ for _model, _receiver in [
     post_delete.connect(
         _receiver, sender=_model, dispatch_uid=f"publishing-delete-{_model.__name__}"
     )
+# A deployment migrates: pages rendered by the code before are not served after it.
+post_migrate.connect(_changed, dispatch_uid="publishing-migrate")

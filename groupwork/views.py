@@ -1,5 +1,4 @@
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -161,7 +160,7 @@ def accept_invitation(request, token):
             if invitation.accepted_at:
                 return redirect("groupwork:accept_invitation", token=token)
             user = _accept(invitation, form.cleaned_data["password1"])
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        login(request, user)
         messages.success(
             request, _("Välkommen till %(group)s!") % {"group": invitation.group.name}
         )

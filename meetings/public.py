@@ -5,7 +5,7 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -83,20 +83,23 @@ def _newest_change(entries):
 
 @require_safe
 def group_page(request, group_slug):
-    page_number = request.GET.get("sida", "1")
-    page_number = page_number if page_number.isdigit() else "1"  # one cache entry per page
+    number = request.GET.get("sida", "")
+    number = int(number) if number.isdecimal() and len(number) < 7 else 1
 
     def build():
         group = _group(group_slug)
         group.public_description = privacy.strict_html(group.description)
         entries = _entries(group)
-        page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+        try:
+            page = Paginator(entries, PAGE_SIZE).page(number)
+        except EmptyPage:
+            raise Http404 from None  # not cached: only pages that exist fill the cache
         for entry in page:
             entry["title"] = _entry_title(entry)
         html = render_to_string("public/group.html", {"group": group, "page": page}, request)
         return html, _newest_change(entries)
 
-    return privacy.public_response(request, (request.path, page_number), build)
+    return privacy.public_response(request, (request.path, number), build)
 
 
 def _entry_title(entry):

@@ -68,7 +68,8 @@ FOLLOW_UP_LIMIT = 30
 def _follow_up(meeting):
     """The first FOLLOW_UP_LIMIT tasks to follow up, and how many more there are.
 
-    The total comes with the rows (a window count), so the page makes the same number of queries however many tasks the group has.
+    The total comes with the rows (a window count), so the page makes the same number of
+    queries however many tasks the group has.
     """
     tasks = list(
         ActionItem.objects.follow_up_for(meeting)

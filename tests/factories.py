@@ -72,9 +72,6 @@ def make_visit(group, destination="Oslo", **fields):
     return StudyVisit.objects.create(group=group, destination=destination, **fields)
 
 
-# publishing: factories
-
-
 def make_attendance(meeting, person=None, guest_name="", **fields):
     from meetings.models import Attendance
 

@@ -1,5 +1,6 @@
 """The public mirror: publishing through the check, the public pages, feed and exports."""
 
+import time
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 from pypdf import PdfReader
 
 from groupwork import privacy
@@ -384,19 +385,89 @@ def test_unpublishing_in_one_process_renews_the_generation_every_process_reads(
     assert other_process.get("public:generation") not in (None, before)
 
 
-def test_group_page_last_modified_is_the_newest_published_change(client, public_group):
+def test_group_page_is_modified_when_its_newest_entry_is_unpublished(client, public_group):
     _fill(public_group, 2, 1)
     newest = max(
         [m.updated_at for m in Meeting.objects.filter(status="published")]
         + [v.updated_at for v in public_group.study_visits.all()]
     )
-    response = client.get(reverse("public:group", args=[public_group.slug]))
-    assert response["Last-Modified"] == http_date(int(newest.timestamp()))
-    etag = response["ETag"]
-    public_group.study_visits.first().unpublish_report()
-    again = client.get(reverse("public:group", args=[public_group.slug]),
-                       HTTP_IF_NONE_MATCH=etag)
-    assert again.status_code == 200 and again["ETag"] != etag
+    url = reverse("public:group", args=[public_group.slug])
+    response = client.get(url)
+    assert parse_http_date(response["Last-Modified"]) >= int(newest.timestamp())
+    time.sleep(1)  # Last-Modified counts whole seconds
+    public_group.study_visits.order_by("-starts_on").first().unpublish_report()
+    # The list lost its newest entry: it changed, by its ETag and by its date alike.
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert by_etag.status_code == by_date.status_code == 200
+    assert "Ort1" not in by_date.content.decode()
+
+
+def _change_attachment(meeting):
+    Attachment.objects.create(meeting=meeting, file=ContentFile(b"%PDF", name="a.pdf"),
+                              name="Program.pdf", content_type="application/pdf", size=4,
+                              is_public=True)
+    return "Program.pdf"
+
+
+def _change_affiliation(meeting):
+    person = make_member(meeting.group, "Lisen", represents="Förening")
+    make_attendance(meeting, person=person)
+    membership = person.memberships.get()
+    membership.represents = "Familjehemsavdelningen"
+    membership.save()
+    return "Lisen, Familjehemsavdelningen"
+
+
+def _change_description(meeting):
+    meeting.group.description = "Vi träffas varannan tisdag."
+    meeting.group.save()
+    return "Vi träffas varannan tisdag."
+
+
+@pytest.mark.parametrize(
+    ("change", "url_name"),
+    [
+        (_change_attachment, "public:minutes"),
+        (_change_affiliation, "public:minutes"),
+        (_change_description, "public:group"),
+    ],
+)
+def test_a_cached_page_shows_every_kind_of_change_at_once(client, public_group, change, url_name):
+    meeting = make_published_meeting(public_group)
+    args = [public_group.slug] + ([meeting.public_slug] if url_name == "public:minutes" else [])
+    url = reverse(url_name, args=args)
+    client.get(url)  # now cached
+    shown = change(meeting)
+    assert shown in client.get(url).content.decode()
+
+
+def test_a_group_that_stops_publishing_is_gone_from_the_cache_at_once(client, public_group):
+    meeting = make_published_meeting(public_group)
+    urls = [minutes_url(meeting), reverse("public:group", args=[public_group.slug])]
+    assert all(client.get(url).status_code == 200 for url in urls)  # now cached
+    public_group.is_public = False
+    public_group.save()
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    assert public_group.name not in client.get(reverse("public:index")).content.decode()
+
+
+def test_if_none_match_star_is_no_304_for_what_is_not_there(client, public_group):
+    meeting = make_published_meeting(public_group)
+    meeting.unpublish()
+    never = reverse("public:minutes", args=[public_group.slug, "2017-10-24"])
+    assert client.get(never, HTTP_IF_NONE_MATCH="*").status_code == 404
+    assert client.get(minutes_url(meeting), HTTP_IF_NONE_MATCH="*").status_code == 410
+
+
+def test_a_page_past_the_last_is_404_and_not_cached(client, public_group, settings):
+    make_published_meeting(public_group)
+    url = reverse("public:group", args=[public_group.slug])
+    assert client.get(url, {"sida": "2"}).status_code == 404
+    assert client.get(url, {"sida": "1"}).status_code == 200
+    assert client.get(url, {"sida": "x"}).status_code == 200  # the first page
+    cached = FileBasedCache(settings.CACHES["default"]["LOCATION"], {})._list_cache_files()
+    assert len(cached) == 2  # the generation and page one
 
 
 def _fill(group, meetings, rows):
