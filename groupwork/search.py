@@ -49,6 +49,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from groupwork import privacy
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
+from groupwork.views import whole_number
 from meetings.models import Meeting
 
 CONFIG = "swedish"
@@ -475,7 +476,7 @@ def _results(request, entries, form):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if not query:
         return None, query
-    page = _page(run_search(entries, query), request.GET.get("sida"))
+    page = _page(run_search(entries, query), whole_number(request.GET.get("sida")) or 1)
     with_excerpts(page.object_list, query)
     return page, query
 
@@ -484,13 +485,12 @@ def _page(results, number):
     """One page of results, the total counted by the same query (ranking has to read every
     match anyway); past the last page, the last page."""
     paginator = Paginator(results, PER_PAGE)
-    number = int(number) if number and number.isdecimal() and len(number) < 7 else 1
-    offset = (max(number, 1) - 1) * PER_PAGE
+    offset = (number - 1) * PER_PAGE
     rows = list(results.annotate(total=Window(Count("id")))[offset : offset + PER_PAGE])
     if not rows and number > 1:
         return paginator.get_page(number)
     paginator.count = rows[0].total if rows else 0
-    return Page(rows, max(number, 1), paginator)
+    return Page(rows, number, paginator)
 
 
 @login_required

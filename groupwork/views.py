@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -22,6 +24,11 @@ from visits.models import Participant
 
 def is_htmx(request):
     return request.headers.get("HX-Request") == "true"
+
+
+def whole_number(value):
+    """A number typed into a URL or a form, or None: "²", "1e3" or "" never reach int()."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from groupwork import privacy
 from groupwork.models import Group
+from groupwork.views import whole_number
 from meetings.models import Attachment, Meeting
 from visits.public import published_visits
 
@@ -83,8 +84,7 @@ def _newest_change(entries):
 
 @require_safe
 def group_page(request, group_slug):
-    number = request.GET.get("sida", "")
-    number = int(number) if number.isdecimal() and len(number) < 7 else 1
+    number = whole_number(request.GET.get("sida")) or 1
 
     def build():
         group = _group(group_slug)

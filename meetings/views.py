@@ -21,7 +21,7 @@ from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
-from groupwork.views import is_htmx
+from groupwork.views import is_htmx, whole_number
 from meetings.forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -34,11 +34,6 @@ from meetings.forms import (
 from meetings.models import AgendaItem, Attendance, LockedError, Meeting, StatusError
 
 PAGE_SIZE = 20
-
-
-def _number(value):
-    """A number typed into a URL or a form, or None: "²", "1e3" or "" never reach int()."""
-    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 def _meeting_for(request, group_slug, pk, facilitator=False):
@@ -102,8 +97,8 @@ def plan(request, group_slug):
     group = membership.group
     initial = {}
     previous = None
-    if _number(request.GET.get("fran")):
-        previous = group.meetings.filter(pk=_number(request.GET["fran"])).first()
+    if whole_number(request.GET.get("fran")):
+        previous = group.meetings.filter(pk=whole_number(request.GET["fran"])).first()
     if previous is not None:
         # "Vi ses igen": same place and time of day, two weeks later by default.
         starts_at = timezone.localtime(previous.starts_at) + timezone.timedelta(weeks=2)
@@ -259,7 +254,7 @@ def _save(request, form, obj, meeting, url):
     """The save behind autosave (JSON) and the plain Save button (redirect or a page)."""
     autosave = request.headers.get("X-Autosave") == "1"
     # The version is a plain "version" field (not prefixed), as static/js/editor.js expects.
-    base_version = _number(request.POST.get("version"))
+    base_version = whole_number(request.POST.get("version"))
     if base_version is None:
         form.add_error(None, _("Sidan är för gammal. Ladda om den; din text finns kvar."))
     if not form.is_valid():
@@ -665,7 +660,7 @@ def _history_page(request, meeting, obj, restore_name, restore_args):
         record.restore_url = reverse(restore_name, args=[*restore_args, record.history_id])
     by_id = {r.history_id: r for r in records}
     compare = None
-    a, b = _number(request.GET.get("a")), _number(request.GET.get("b"))
+    a, b = whole_number(request.GET.get("a")), whole_number(request.GET.get("b"))
     if a in by_id and b in by_id:
         old, new = sorted([by_id[a], by_id[b]], key=lambda r: r.history_id)
         compare = {"old": old, "new": new, "changes": _changes(old, new)}
