@@ -126,3 +126,17 @@ def test_group_page_query_count_does_not_grow_with_members(
         make_member(group, name)
     with django_assert_num_queries(4):
         client.get(reverse("groupwork:group", args=[group.slug]))
+
+
+def test_a_missing_page_and_a_refused_one_answer_in_swedish(client, group, member):
+    client.force_login(member.user)
+    missing = client.get("/grupper/finns-inte/")
+    refused = client.get(reverse("groupwork:invite", args=[group.slug]))
+    assert missing.status_code == 404 and "Sidan finns inte" in missing.content.decode()
+    assert refused.status_code == 403 and "inte behörighet" in refused.content.decode()
+
+
+def test_the_error_page_renders_in_swedish_without_a_request():
+    from django.template.loader import render_to_string
+
+    assert "Något gick fel" in render_to_string("500.html")  # as Django's server_error does
