@@ -140,13 +140,17 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groupwork"
 
-# Files on the host's disk, so that the server's worker processes share one cache: the
-# public pages and their generation (groupwork.privacy), sessions and allauth's rate limits.
+# On the host's disk, so that the server's worker processes share one cache: the public pages
+# and their generation (groupwork.privacy),
+# sessions and allauth's rate limits. A read gives up (a miss) after a second of waiting for
+# another process's write; a write retries until it is made.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "groupwork.cache.SharedCache",
         "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"),
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+        "SHARDS": 1,  # two workers seldom write at once; each shard is a SQLite file to open
+        "DATABASE_TIMEOUT": 1.0,
+        "OPTIONS": {"size_limit": 2**30},
     }
 }
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from tests.factories import make_facilitator, make_group, make_member
@@ -18,10 +19,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clean_cache(settings, tmp_path):
-    # Rate limits, sessions and cached public pages live in the cache: each test has its own.
+    # Rate limits, sessions and cached pages live in the cache: each test has its own.
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}
     }
+    yield
+    caches["default"].really_close()
 
 
 @pytest.fixture(autouse=True)
