@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, suggested_due_date
 from actions.models import ActionItem
+from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.models import Person
 from groupwork.views import is_htmx
@@ -74,6 +75,7 @@ def _origin(request, group):
 
 
 @login_required
+@staffcache.per_session
 def task_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
@@ -155,6 +157,7 @@ def _item_tasks(request, group, item, form=None, created=False):
 
 
 @login_required
+@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, task = _task_for(request, group_slug, pk)
     return _render_detail(request, membership, task, NoteForm())

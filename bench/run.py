@@ -1,9 +1,12 @@
 """`make bench`: seed a large data set, serve it with gunicorn as in production, load each page
 with wrk on 127.0.0.1, and compare it with two reference views served by the same server.
 
-    .venv/bin/python bench/run.py [--seconds 10] [--reseed]
+    .venv/bin/python bench/run.py [--seconds 10] [--reseed] [--first-view] [--only PREFIX ...]
 
-Prints one line per page and writes var/bench/results.json. The database is
+Prints one line per page and writes var/bench/results.json. A staff page that a person opens
+again comes from the cache kept per session (groupwork.staffcache) until anything is written;
+--first-view gives every staff request a query string of its own, so that every one renders
+(results in var/bench/results-first-view.json). The database is
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/groupwork_bench); it is created
 and seeded when it is empty, kept otherwise (--reseed drops it first).
 """
@@ -55,6 +58,9 @@ def main():
     parser.add_argument(
         "--only", nargs="*", default=[], help="load only pages whose name starts with one of these"
     )
+    parser.add_argument(
+        "--first-view", action="store_true", help="render every staff request: nothing kept"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(OUT / "cache", ignore_errors=True)  # every run starts cold
@@ -78,7 +84,7 @@ def main():
 
     server = _serve()
     try:
-        results = [_measure(page, args.seconds) for page in pages]
+        results = [_measure(page, args.seconds, args.first_view) for page in pages]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -88,8 +94,9 @@ def main():
     for result in results:
         for key in FIELDS:
             result.setdefault(key, None)
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten: {OUT / 'results.json'}")
+    written = OUT / ("results-first-view.json" if args.first_view else "results.json")
+    written.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten: {written}")
 
 
 def _database(reseed):
@@ -116,7 +123,7 @@ def _url(name, *args, query=""):
 
 
 def _session_cookie(user):
-    """A logged-in session for `user`, as the login page would have made it."""
+    """A logged-in session for `user` and the CSRF cookie, as the login page gives a browser."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -126,7 +133,10 @@ def _session_cookie(user):
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={secrets.token_hex(16)}"
+    )
 
 
 def _pages():
@@ -211,8 +221,9 @@ def _fetch(path, headers):
         return error.code, error.headers
 
 
-def _measure(page, seconds):
+def _measure(page, seconds, first_view=False):
     name, path, headers = page
+    fresh = first_view and name.startswith("staff:")
     if path is None:
         return {"page": name, "skipped": "no such URL yet"}
     headers = dict(headers)
@@ -227,7 +238,7 @@ def _measure(page, seconds):
     # A worker's first request also counts the queries of opening its connection (type
     # look-ups of django.contrib.postgres): the page's own number is the smallest seen.
     try:
-        answers = [_fetch(path, headers) for _ in range(6)]
+        answers = [_fetch(_fresh(path, i) if fresh else path, headers) for i in range(6)]
     except OSError as error:
         return {"page": name, "path": path, "errors": 1, "failed": f"no answer ({error})"}
     status = answers[-1][0]
@@ -235,8 +246,8 @@ def _measure(page, seconds):
         failed = f"answers {status}, not {expected}"
         return {"page": name, "path": path, "errors": 1, "failed": failed}
     queries = min(int(h.get("X-Bench-Queries", "-1")) for _status, h in answers)
-    _wrk(path, headers, expected, 2)  # warm-up
-    run = _wrk(path, headers, expected, seconds)
+    _wrk(path, headers, expected, 2, fresh)  # warm-up
+    run = _wrk(path, headers, expected, seconds, fresh)
     if not run["requests"]:
         return {"page": name, "path": path, "queries": queries, "failed": "no request finished"}
     return {
@@ -250,12 +261,16 @@ def _measure(page, seconds):
     }
 
 
-def _wrk(path, headers, expected, seconds):
+def _fresh(path, n):
+    return f"{path}{'&' if '?' in path else '?'}bench=0-{n}"
+
+
+def _wrk(path, headers, expected, seconds, fresh=False):
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
     command += ["-s", str(ROOT / "bench" / "wrk.lua"), f"http://{HOST}:{PORT}{path}"]
-    command += ["--", str(expected)]
+    command += ["--", str(expected), "fresh" if fresh else ""]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 

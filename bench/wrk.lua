@@ -1,16 +1,29 @@
 -- wrk script of bench/run.py: counts responses whose status is not the expected one
 -- (a redirect to the login page would otherwise pass as a success) and prints one JSON line.
--- Usage: wrk ... -s bench/wrk.lua URL -- EXPECTED_STATUS
+-- With "fresh", every request has a query string of its own (bench/run.py --first-view).
+-- Usage: wrk ... -s bench/wrk.lua URL -- EXPECTED_STATUS [fresh]
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
   expected = tonumber(args[1] or "200")
+  fresh = args[2] == "fresh"
   unexpected = 0
+  sent = 0
+  if fresh then
+    request = fresh_request
+  end
+end
+
+function fresh_request()
+  sent = sent + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. separator .. "bench=" .. id .. "-" .. sent)
 end
 
 function response(status, headers, body)

@@ -46,7 +46,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
-from groupwork import privacy
+from groupwork import privacy, staffcache
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
 from groupwork.views import whole_number
@@ -494,6 +494,7 @@ def _page(results, number):
 
 
 @login_required
+@staffcache.per_session
 def search(request):
     person = getattr(request.user, "person", None)
     memberships = []

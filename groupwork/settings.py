@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "groupwork.staffcache.renew_after_writes",
 ]
 
 ROOT_URLCONF = "groupwork.urls"
@@ -141,7 +142,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groupwork"
 
 # On the host's disk, so that the server's worker processes share one cache: the public pages
-# and their generation (groupwork.privacy),
+# and their generation (groupwork.privacy), staff pages per session (groupwork.staffcache),
 # sessions and allauth's rate limits. A read gives up (a miss) after a second of waiting for
 # another process's write; a write retries until it is made.
 CACHES = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionItem
+from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from groupwork.models import Invitation, Membership, Person
@@ -32,6 +33,7 @@ def whole_number(value):
 
 
 @login_required
+@staffcache.per_session
 def home(request):
     person = getattr(request.user, "person", None)
     context = {"person": person, "memberships": []}
@@ -64,6 +66,7 @@ def home(request):
 
 
 @login_required
+@staffcache.per_session
 def group_detail(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group

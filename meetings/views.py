@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionItem
+from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
@@ -77,6 +78,7 @@ def _follow_up(meeting):
 
 
 @login_required
+@staffcache.per_session
 def meeting_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
@@ -151,6 +153,7 @@ def _items(meeting, editor=False):
 
 
 @login_required
+@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, meeting = _meeting_for(request, group_slug, pk)
     readable = meeting.can_be_read_by(membership)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.markdown import render_markdown
 from groupwork.views import is_htmx
@@ -38,6 +39,7 @@ def _next_or(request, default):
 
 
 @login_required
+@staffcache.per_session
 def visit_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
@@ -69,6 +71,7 @@ def create(request, group_slug):
 
 
 @login_required
+@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, visit = _visit_for(request, group_slug, pk)
     participants = list(visit.participants.select_related("person"))

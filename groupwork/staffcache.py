@@ -1,0 +1,120 @@
+"""Staff pages kept for the session that saw them, until anything is written.
+
+A page a person opens again (the start page, a meeting, the task list, a search) is served
+from the cache the server's processes share, if nothing at all has been written since and at
+most SECONDS ago. The key holds the session and the CSRF cookie, so an entry can only ever go
+back to the browser it was rendered for: nothing is shared between people, and a new login
+(new session, new CSRF secret) starts afresh. The time limit covers what changes with the
+clock alone ("next meeting" once a meeting has begun).
+
+Every write renews the generation that the keys include: the save or delete of any model, a
+change to a many-to-many relation, and every request that is not GET, HEAD or OPTIONS (which
+also covers the few writes that bypass the signals, such as QuerySet.update()).
+"""
+
+import functools
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+SECONDS = 60
+_GENERATION = "staff:generation"
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _renew():
+    cache.set(_GENERATION, secrets.token_hex(8), None)
+
+
+def data_changed(**kwargs):
+    """Something was written: no page kept before is served again.
+
+    Renewed at once, and again after the commit, so that a page rendered meanwhile from the
+    data before the commit is stored under a generation that is never read again.
+    """
+    _renew()
+    transaction.on_commit(_renew)
+
+
+def connect():
+    for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
+        signal.connect(data_changed, dispatch_uid=f"staffcache-{name}")
+
+
+def renew_after_writes(get_response):
+    """Middleware: a request that may write renews the generation once it is answered (and
+    its writes committed: the app does not wrap requests in a transaction)."""
+
+    def middleware(request):
+        try:
+            return get_response(request)
+        finally:
+            if request.method not in _SAFE_METHODS:
+                _renew()
+
+    return middleware
+
+
+def _key(request, csrf_cookie):
+    """The page's key, or None when the generation cannot be read (nothing is kept then)."""
+    generation = cache.get(_GENERATION)
+    if generation is None:
+        cache.add(_GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(_GENERATION)
+        if generation is None:
+            return None
+    parts = (
+        generation,
+        request.session.session_key,
+        csrf_cookie,
+        translation.get_language(),
+        request.get_full_path(),
+    )
+    return "staff:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def per_session(view):
+    """Keep the view's page for this session (see the module's text). Put it under
+    @login_required: the page is only kept for, and served to, a logged-in session."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        usable = (
+            request.method == "GET"
+            and request.user.is_authenticated
+            and request.session.session_key
+            and csrf_cookie
+            and request.headers.get("HX-Request") != "true"
+            # A notice waiting to be shown belongs to the page rendered now.
+            and not len(messages.get_messages(request))
+        )
+        key = _key(request, csrf_cookie) if usable else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        entry = cache.get(key)
+        if entry is not None:
+            content, headers = entry
+            get_token(request)  # the CSRF cookie's expiry is renewed as on any page with a form
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.session.modified
+            # The page's forms carry a token of the secret the key names.
+            and request.META.get("CSRF_COOKIE") == csrf_cookie
+        ):
+            cache.set(key, (response.content, dict(response.headers)), SECONDS)
+        return response
+
+    return wrapper
