@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -657,10 +657,10 @@ def _new_generation():
 def _generation():
     """The current generation of the public site's content and when it began, from the cache
     that the server's processes share (settings.CACHES); a new one if the cache lost it."""
-    generation = cache.get(_GENERATION)
+    generation = cache.get(_GENERATION, retry=True)  # diskcache: wait out another's write
     if generation is None:
         cache.add(_GENERATION, _new_generation(), None)
-        generation = cache.get(_GENERATION)
+        generation = cache.get(_GENERATION, retry=True)
     return generation
 
 
@@ -699,7 +699,7 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        entry = cache.get("public:" + digest)
+        entry = caches["pages"].get("public:" + digest)
         if entry is None:
             with translation.override("sv"):
                 built = build()
@@ -708,7 +708,7 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
             content, last_modified = built
             changed = max(int(last_modified.timestamp()) if last_modified else 0, began)
             entry = (content, changed)
-            cache.set("public:" + digest, entry, CACHE_SECONDS)
+            caches["pages"].set("public:" + digest, entry, CACHE_SECONDS)
         content, timestamp = entry
         response = get_conditional_response(
             request, etag=etag, last_modified=timestamp

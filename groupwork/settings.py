@@ -141,18 +141,21 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groupwork"
 
-# On the host's disk, so that the server's worker processes share one cache: the public pages
-# and their generation (groupwork.privacy), staff pages per session (groupwork.staffcache),
-# sessions and allauth's rate limits. A read gives up (a miss) after a second of waiting for
-# another process's write; a write retries until it is made.
+# On the host's disk (diskcache's SQLite files, readable by the app's user only), so that the
+# server's worker processes share them. "default": sessions, allauth's rate limits and the
+# generations that expire kept pages; "pages": public pages (groupwork.privacy) and staff pages
+# per session (groupwork.staffcache), in a store of their own so that filling it evicts pages
+# only. A read gives up (a miss) after a second of waiting for another process's write; a write
+# retries until it is made.
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
+_SHARED_CACHE = {
+    "BACKEND": "groupwork.cache.SharedCache",
+    "SHARDS": 1,  # two workers seldom write at once; each shard is a SQLite file to open
+    "DATABASE_TIMEOUT": 1.0,
+}
 CACHES = {
-    "default": {
-        "BACKEND": "groupwork.cache.SharedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"),
-        "SHARDS": 1,  # two workers seldom write at once; each shard is a SQLite file to open
-        "DATABASE_TIMEOUT": 1.0,
-        "OPTIONS": {"size_limit": 2**30},
-    }
+    "default": {**_SHARED_CACHE, "LOCATION": CACHE_DIR / "shared"},
+    "pages": {**_SHARED_CACHE, "LOCATION": CACHE_DIR / "pages", "OPTIONS": {"size_limit": 2**28}},
 }
 
 LANGUAGE_CODE = "sv"

@@ -1,24 +1,28 @@
 """Staff pages kept for the session that saw them, until anything is written.
 
 A page a person opens again (the start page, a meeting, the task list, a search) is served
-from the cache the server's processes share, if nothing at all has been written since and at
-most SECONDS ago. The key holds the session and the CSRF cookie, so an entry can only ever go
-back to the browser it was rendered for: nothing is shared between people, and a new login
-(new session, new CSRF secret) starts afresh. The time limit covers what changes with the
-clock alone ("next meeting" once a meeting has begun).
+from the "pages" cache the server's processes share, if nothing at all has been written since
+and at most SECONDS ago. The key holds the session and the CSRF cookie, so an entry only ever
+goes back to the browser it was rendered for: nothing is shared between people, and a new
+login (new session, new CSRF secret) starts afresh.
 
-Every write renews the generation that the keys include: the save or delete of any model, a
-change to a many-to-many relation, and every request that is not GET, HEAD or OPTIONS (which
-also covers the few writes that bypass the signals, such as QuerySet.update()).
+Every write renews the generation that the keys include: the save or delete of any model but
+the session, a change to a many-to-many relation, and every request that is not GET, HEAD or
+OPTIONS, which also covers the few writes in views that send no signal (QuerySet.update()).
+What changes with no write is covered by the time limit alone: what depends on the clock
+("next meeting" once a meeting has begun, a membership that ends at midnight) and the few
+QuerySet.update() calls of management commands (the demo data).
 """
 
 import functools
 import hashlib
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.contrib.sessions.models import Session
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -45,8 +49,17 @@ def data_changed(**kwargs):
 
 
 def connect():
-    for name, signal in [("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)]:
-        signal.connect(data_changed, dispatch_uid=f"staffcache-{name}")
+    """Every model's writes renew the generation, but the session's: a login or logout gives
+    a new session key anyway, and a receiver for sessions would cost them Django's fast
+    delete (clearsessions). Connected after groupwork.signals, so that the search index a
+    save updates is written before the generation is renewed."""
+    m2m_changed.connect(data_changed, dispatch_uid="staffcache-m2m")
+    for model in apps.get_models(include_auto_created=True):
+        if model is Session:
+            continue
+        for name, signal in [("save", post_save), ("delete", post_delete)]:
+            uid = f"staffcache-{name}-{model._meta.label}"
+            signal.connect(data_changed, sender=model, dispatch_uid=uid)
 
 
 def renew_after_writes(get_response):
@@ -65,10 +78,10 @@ def renew_after_writes(get_response):
 
 def _key(request, csrf_cookie):
     """The page's key, or None when the generation cannot be read (nothing is kept then)."""
-    generation = cache.get(_GENERATION)
+    generation = cache.get(_GENERATION, retry=True)  # diskcache: wait out another's write
     if generation is None:
         cache.add(_GENERATION, secrets.token_hex(8), None)
-        generation = cache.get(_GENERATION)
+        generation = cache.get(_GENERATION, retry=True)
         if generation is None:
             return None
     parts = (
@@ -100,7 +113,7 @@ def per_session(view):
         key = _key(request, csrf_cookie) if usable else None
         if key is None:
             return view(request, *args, **kwargs)
-        entry = cache.get(key)
+        entry = caches["pages"].get(key)
         if entry is not None:
             content, headers = entry
             get_token(request)  # the CSRF cookie's expiry is renewed as on any page with a form
@@ -114,7 +127,7 @@ def per_session(view):
             # The page's forms carry a token of the secret the key names.
             and request.META.get("CSRF_COOKIE") == csrf_cookie
         ):
-            cache.set(key, (response.content, dict(response.headers)), SECONDS)
+            caches["pages"].set(key, (response.content, dict(response.headers)), SECONDS)
         return response
 
     return wrapper

@@ -19,12 +19,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clean_cache(settings, tmp_path):
-    # Rate limits, sessions and cached pages live in the cache: each test has its own.
+    # Rate limits, sessions and kept pages live in the caches: each test has its own.
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}
+        alias: {**config, "LOCATION": tmp_path / "cache" / alias}
+        for alias, config in settings.CACHES.items()
     }
     yield
-    caches["default"].really_close()
+    for cache in caches.all(initialized_only=True):
+        cache.really_close()
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,22 @@
 """Staff pages kept per session (groupwork.staffcache): served again only to the session that
 saw them, and never after anything was written."""
 
+import os
 import re
+import stat
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import ActionItem
+from groupwork import staffcache
+from groupwork.cache import SharedCache
 from tests.factories import make_item, make_meeting, make_task
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +159,63 @@ def test_each_query_string_has_its_own_page(client, group, member):
     assert "Boka lokal" not in page
     page, _queries = _get(client, url)
     assert "Boka lokal" in page
+
+
+def test_the_session_is_part_of_the_key(group, facilitator, member):
+    # The CSRF cookie is not HttpOnly and could be planted: it alone must never select a page.
+    url = reverse("groupwork:group", args=[group.slug])
+    anne, barbro = Client(), Client()
+    _login(anne, facilitator)
+    barbro.force_login(member.user)
+    barbro.cookies["csrftoken"] = anne.cookies["csrftoken"].value
+    for _ in range(2):
+        assert member.user.email in _get(anne, url)[0]
+        assert member.user.email not in _get(barbro, url)[0]
+
+
+def test_htmx_requests_are_never_kept(client, group, member):
+    _login(client, member)
+    _page, rendered = _get(client, HOME, HTTP_HX_REQUEST="true")
+    _page, again = _get(client, HOME, HTTP_HX_REQUEST="true")
+    assert again == rendered > 1
+
+
+def test_a_page_is_kept_for_a_limited_time(client, group, member, monkeypatch):
+    monkeypatch.setattr(staffcache, "SECONDS", 0)  # expired as soon as stored
+    _login(client, member)
+    _page, rendered = _get(client, HOME)
+    _page, again = _get(client, HOME)
+    assert again == rendered > 1
+
+
+@pytest.mark.parametrize("leaves", ["a cookie", "a changed session"])
+def test_a_response_that_changes_cookies_or_the_session_is_never_kept(rf, member, leaves):
+    calls = []
+
+    @staffcache.per_session
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("sida")
+        if leaves == "a cookie":
+            response.set_cookie("something", "x")
+        else:
+            request.session["something"] = "x"
+        return response
+
+    session = SessionStore()
+    session.create()
+    for _ in range(2):
+        request = rf.get("/")
+        request.user = member.user
+        request.session = SessionStore(session.session_key)
+        request.COOKIES["csrftoken"] = request.META["CSRF_COOKIE"] = "a" * 32
+        request._messages = FallbackStorage(request)
+        assert view(request).content == b"sida"
+    assert len(calls) == 2
+
+
+def test_the_cache_folders_are_the_apps_alone(settings):
+    for config in settings.CACHES.values():
+        caches_folder = config["LOCATION"]
+        SharedCache(caches_folder, {"SHARDS": 1})
+        assert stat.S_IMODE(os.stat(caches_folder).st_mode) == 0o700
