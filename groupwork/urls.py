@@ -77,11 +77,12 @@ groupwork_patterns = [
 ]
 
 urlpatterns = [
+    # First: the public pages are the most requested, and no other path begins with oppet/.
+    path("oppet/", include("groupwork.public_urls")),
     path("", include((groupwork_patterns, "groupwork"))),
     path("grupper/<slug:group_slug>/moten/", include("meetings.urls")),
     path("grupper/<slug:group_slug>/uppgifter/", include("actions.urls")),
     path("grupper/<slug:group_slug>/studiebesok/", include("visits.urls")),
-    path("oppet/", include("groupwork.public_urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
