@@ -31,6 +31,8 @@ def _clean_cache(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _media_and_mail(settings, tmp_path):
+    # Django's real hasher takes a third of a second per password: most of a test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
