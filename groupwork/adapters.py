@@ -11,8 +11,8 @@ class InvitationOnlyAdapter(DefaultAccountAdapter):
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
-    """allauth's login by e-mail (the admin's login form too), with the person fetched along
-    with the user: every staff page needs both."""
+    """allauth's login by e-mail, with the person fetched along with the user: every staff
+    page needs both."""
 
     def get_user(self, user_id):
         user = (

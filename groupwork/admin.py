@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from groupwork.models import Group, Invitation, Membership, Person, PrivacyConfirmation
 from groupwork.views import send_invitation
+
+# The admin's own login form would take a password alone, with no rate limit and no second
+# factor: its login page sends people to allauth's instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class MembershipInline(admin.TabularInline):

@@ -26,6 +26,20 @@ def security_headers(get_response):
     return middleware
 
 
+def private_when_logged_in(get_response):
+    """A page for a logged-in person is kept by no browser cache or proxy, whatever its view
+    said: it may show what only they may see (the calendar page shows their secret feed
+    address). The public site under /oppet/ keeps its own headers, whoever asks."""
+
+    def middleware(request):
+        response = get_response(request)
+        if not request.path.startswith("/oppet/") and request.user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    return middleware
+
+
 def language_from_cookie(get_response):
     """Swedish unless the person chose another language with the switcher in the header.
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "groupwork.middleware.private_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -124,6 +125,8 @@ LOGOUT_REDIRECT_URL = "account_login"
 # allauth: no self sign-up (the adapter closes it), e-mail as login, login by code.
 ACCOUNT_ADAPTER = "groupwork.adapters.InvitationOnlyAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+# allauth's default, said aloud: an address belongs to one account, the one invited to it.
+ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "none"

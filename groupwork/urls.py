@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from groupwork import calendar, publishing, search, views
 
@@ -83,6 +84,9 @@ urlpatterns = [
     path("grupper/<slug:group_slug>/moten/", include("meetings.urls")),
     path("grupper/<slug:group_slug>/uppgifter/", include("actions.urls")),
     path("grupper/<slug:group_slug>/studiebesok/", include("visits.urls")),
+    # No one adds an address to their account: it would mail a stranger in their name, and an
+    # account's address is the one its invitation was sent to (the administrator changes it).
+    path("konto/email/", RedirectView.as_view(pattern_name="groupwork:profile")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

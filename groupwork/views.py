@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -151,7 +153,7 @@ def edit_membership(request, group_slug, pk):
 
 def accept_invitation(request, token):
     invitation = Invitation.objects.select_related("group").filter(token=token).first()
-    problem = None
+    account = problem = None
     if invitation is None or invitation.accepted_at:
         problem = _(
             "Länken har redan använts eller finns inte. Logga in, eller be samordnaren "
@@ -159,42 +161,75 @@ def accept_invitation(request, token):
         )
     elif invitation.is_expired:
         problem = _("Inbjudan har gått ut. Be samordnaren skicka en ny.")
+    else:
+        account = _account_with_verified(invitation.email)
+        if account is None and _address_in_use(invitation.email):
+            problem = _(
+                "Adressen hör till ett konto där den inte är bekräftad. Be samordnaren om hjälp."
+            )
     if problem:
         return render(request, "groupwork/invitation_invalid.html", {"problem": problem}, status=410)
 
-    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    context = {"invitation": invitation, "account": account}
+    if account is not None and request.user != account:
+        # The link alone never logs in to an existing account: its owner logs in through
+        # allauth, second factor and rate limits included, and comes back here.
+        context["login_url"] = "%s?%s" % (
+            reverse("account_login"),
+            urlencode({"next": request.get_full_path()}),
+        )
+        return render(request, "groupwork/accept_invitation.html", context)
+
+    # The owner of an existing account is logged in already: no form, no password.
+    form = None
+    if account is None:
+        form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (form is None or form.is_valid()):
         with transaction.atomic():
             # Lock the row: a double submit accepts once and the second gets the message above.
             invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
             if invitation.accepted_at:
                 return redirect("groupwork:accept_invitation", token=token)
-            user = _accept(invitation, form.cleaned_data["password1"])
-        login(request, user)
+            user = account or _new_account(invitation, form.cleaned_data["password1"])
+            _accept(invitation, user)
+        if account is None:
+            login(request, user)
         messages.success(
             request, _("Välkommen till %(group)s!") % {"group": invitation.group.name}
         )
         return redirect("groupwork:home")
-    return render(
-        request, "groupwork/accept_invitation.html", {"invitation": invitation, "form": form}
+    context["form"] = form
+    return render(request, "groupwork/accept_invitation.html", context)
+
+
+def _account_with_verified(email):
+    """The account that holds this address verified, or None. An address merely typed into an
+    account proves nothing: an invitation never joins that account."""
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
+def _address_in_use(email):
+    return (
+        EmailAddress.objects.filter(email__iexact=email).exists()
+        or get_user_model().objects.filter(email__iexact=email).exists()
     )
 
 
-def _accept(invitation, password):
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User.objects.create_user(
-            username=get_random_string(30), email=invitation.email, password=password or None
-        )
-    elif password and not user.has_usable_password():
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(
-        user=user,
-        email=invitation.email,
-        defaults={"verified": True, "primary": True},
+def _new_account(invitation, password):
+    user = get_user_model().objects.create_user(
+        username=get_random_string(30), email=invitation.email, password=password or None
     )
+    # The invitation's link reached this address: it is verified.
+    EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    return user
+
+
+def _accept(invitation, user):
     person = Person.objects.filter(user=user).first()
     if person is None:
         person = Person.objects.create(
@@ -212,7 +247,6 @@ def _accept(invitation, password):
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    return user
 
 
 @login_required

@@ -2,12 +2,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from groupwork.models import Invitation, Membership, Person
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,7 @@ def test_existing_person_invited_to_a_second_group_keeps_one_account(
     invitation = Invitation.objects.create(
         group=group, email=outsider.user.email, first_name="Charlie"
     )
+    client.force_login(outsider.user)
     client.post(invitation.get_absolute_url(), {})
     assert Person.objects.filter(user=outsider.user).count() == 1
     assert set(outsider.memberships.values_list("group__slug", flat=True)) == {
@@ -209,3 +213,146 @@ def test_facilitator_turns_on_a_totp_second_factor_and_needs_it_to_log_in(client
     assert "_auth_user_id" not in client.session
     response = client.post(reverse("mfa_authenticate"), {"code": _totp_code(secret)}, follow=True)
     assert "Hej Anne!" in response.content.decode()
+
+
+def _turn_on_totp(user):
+    secret = "JBSWY3DPEHPK3PXP"
+    TOTP.activate(user, secret)
+    return secret
+
+
+def test_admin_login_page_never_takes_a_password_and_sends_people_to_the_login(client, db):
+    admin_user = make_user("admin@exempel.se")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.url == reverse("account_login") + "?next=%2Fadmin%2F"
+    for _ in range(8):
+        client.post("/admin/login/", {"username": "admin@exempel.se", "password": "fel"})
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "admin@exempel.se", "password": "ett-bra-losen-123"},
+    )
+
+    assert response.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").url.startswith("/admin/login/")
+
+
+def test_superuser_with_totp_needs_the_code_to_reach_the_admin(client, db):
+    admin_user = make_user("admin@exempel.se")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    secret = _turn_on_totp(admin_user)
+
+    login_page = client.get("/admin/", follow=True)
+    assert "Logga in med din e-postadress" in login_page.content.decode()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "admin@exempel.se", "password": "ett-bra-losen-123", "next": "/admin/"},
+    )
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").url.startswith("/admin/login/")
+
+    response = client.post(reverse("mfa_authenticate"), {"code": _totp_code(secret)})
+    assert response.url == "/admin/"
+    assert "Inbjudningar" in client.get("/admin/").content.decode()
+
+
+def test_invitation_link_does_not_log_in_to_an_existing_account_with_totp(
+    client, group, other_group, outsider
+):
+    secret = _turn_on_totp(outsider.user)
+    invitation = Invitation.objects.create(
+        group=group, email=outsider.user.email, first_name="Charlie", role="facilitator"
+    )
+    link = invitation.get_absolute_url()
+
+    page = client.get(link)
+    assert "Du har redan ett konto med e-postadressen" in page.content.decode()
+    client.post(link, {"password1": "Gruppen-arbetar-2026", "password2": "Gruppen-arbetar-2026"})
+    assert "_auth_user_id" not in client.session
+    assert not outsider.memberships.filter(group=group).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+    # The page's own way in: allauth's login, the second factor, and back to the invitation.
+    response = client.post(
+        reverse("account_login"),
+        {"login": outsider.user.email, "password": "ett-bra-losen-123", "next": link},
+    )
+    assert response.url == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": _totp_code(secret)})
+    assert response.url == link
+    assert "Inbjudan gäller ditt konto" in client.get(link).content.decode()
+    response = client.post(link, {}, follow=True)
+
+    assert "Välkommen till Föräldragruppen!" in response.content.decode()
+    assert outsider.memberships.get(group=group).role == Membership.Role.FACILITATOR
+    assert not outsider.user.check_password("Gruppen-arbetar-2026")
+
+
+def test_invitation_to_another_account_asks_to_log_out_first(client, group, member, outsider):
+    invitation = Invitation.objects.create(
+        group=group, email=outsider.user.email, first_name="Charlie", role="facilitator"
+    )
+    client.force_login(member.user)
+
+    page = client.get(invitation.get_absolute_url())
+    assert "Du är inloggad med ett annat konto" in page.content.decode()
+    client.post(invitation.get_absolute_url(), {})
+
+    assert member.memberships.get(group=group).role == Membership.Role.MEMBER
+    assert not outsider.memberships.filter(group=group).exists()
+    assert Invitation.objects.get().accepted_at is None
+    response = client.post(reverse("account_logout"), {"next": invitation.get_absolute_url()})
+    assert response.url == invitation.get_absolute_url()
+    assert "Du har redan ett konto" in client.get(response.url).content.decode()
+
+
+def test_member_cannot_add_someone_elses_address_to_take_her_invitation(
+    client, group, facilitator, member
+):
+    client.force_login(member.user)
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "carina@exempel.se"}
+    )
+    assert response.url == reverse("groupwork:profile")
+    assert not EmailAddress.objects.filter(email="carina@exempel.se").exists()
+    assert not mail.outbox
+
+    invitation = Invitation.objects.create(
+        group=group, email="carina@exempel.se", first_name="Carina", role="facilitator"
+    )
+    client.logout()
+    client.post(invitation.get_absolute_url(), {})
+
+    carina = Person.objects.get(first_name="Carina")
+    assert carina.user != member.user
+    assert carina.memberships.get(group=group).role == Membership.Role.FACILITATOR
+    assert member.memberships.get(group=group).role == Membership.Role.MEMBER
+    assert list(member.user.emailaddress_set.values_list("email", flat=True)) == [
+        member.user.email
+    ]
+
+
+def test_invitation_is_not_accepted_into_an_account_holding_its_address_unverified(
+    client, group, member
+):
+    # An address typed into an account before addresses were closed, never verified.
+    EmailAddress.objects.create(user=member.user, email="carina@exempel.se", verified=False)
+    invitation = Invitation.objects.create(
+        group=group, email="carina@exempel.se", first_name="Carina", role="facilitator"
+    )
+    client.force_login(member.user)
+
+    response = client.post(invitation.get_absolute_url(), {})
+
+    assert response.status_code == 410
+    assert "Adressen hör till ett konto där den inte är bekräftad" in response.content.decode()
+    assert member.memberships.get(group=group).role == Membership.Role.MEMBER
+    assert not Person.objects.filter(first_name="Carina").exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None

@@ -53,3 +53,37 @@ def test_pages_send_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_logged_in_pages_are_kept_by_no_cache(client, member):
+    client.force_login(member.user)
+
+    start = client.get(reverse("groupwork:home"))
+    calendar = client.get(reverse("groupwork:calendar"))
+
+    assert "Hej Barbro!" in start.content.decode()
+    assert start.headers["Cache-Control"] == "private, no-store"
+    member.refresh_from_db()
+    assert member.calendar_token in calendar.content.decode()
+    assert calendar.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_public_pages_keep_their_own_cache_headers_for_a_logged_in_person(client, group, member):
+    group.is_public = True
+    group.save()
+    client.force_login(member.user)
+
+    feed = client.get(reverse("public:calendar", args=["foraldragruppen"]))
+
+    assert "BEGIN:VCALENDAR" in feed.content.decode()
+    assert feed.headers["Cache-Control"] == "public, max-age=900"
+
+
+@pytest.mark.django_db
+def test_a_calendar_app_fetching_the_feed_gets_the_feeds_own_headers(client, member):
+    feed = client.get(reverse("groupwork:calendar_feed", args=[member.calendar_token]))
+
+    assert "BEGIN:VCALENDAR" in feed.content.decode()
+    assert feed.headers["Cache-Control"] == "private, max-age=300"
