@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionItem
-from groupwork.forms import ModelCheckboxesField
+from groupwork.forms import ModelCheckboxesField, limit_dates
 from groupwork.models import Membership, Person
 from meetings.models import Meeting
 
@@ -55,6 +55,7 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         self.group = group
         # Former members are in the choices only so that the message below can name them.
         self.fields["owners"].queryset = Person.objects.filter(memberships__group=group)

@@ -8,7 +8,7 @@ in the feed with STATUS:CANCELLED. Meeting times carry TZID=Europe/Stockholm and
 calendar its VTIMEZONE.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -35,6 +35,12 @@ SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 MEETING_LENGTH = timedelta(hours=2)
 # How far back the private feed reaches: older meetings are in the minutes, not the calendar.
 FEED_HISTORY = timedelta(days=365)
+# The forms keep dates within 2000-2100, but a row saved before they did may hold year 9999:
+# a later time is shown as this one (the same day), so that Stockholm time and the two hours
+# added for the end cannot overflow the last day of the calendar.
+LATEST = datetime(9999, 12, 31, 20, tzinfo=UTC)
+# Calendar programs read SEQUENCE as a 32-bit integer.
+MAX_SEQUENCE = 2**31 - 1
 
 
 def _stockholm_timezone():
@@ -77,7 +83,8 @@ def _event(uid, summary, changed_at, cancelled=False):
     event.add("summary", summary)
     event.add("dtstamp", changed_at)
     event.add("last-modified", changed_at)
-    event.add("sequence", max(int((changed_at - SEQUENCE_EPOCH).total_seconds()), 0))
+    sequence = int((changed_at - SEQUENCE_EPOCH).total_seconds())
+    event.add("sequence", min(max(sequence, 0), MAX_SEQUENCE))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
@@ -89,8 +96,8 @@ def _meeting_event(meeting, summary, location, url=None):
         meeting.updated_at,
         cancelled=meeting.status == Meeting.Status.CANCELLED,
     )
-    starts = timezone.localtime(meeting.starts_at, STOCKHOLM)
-    ends = timezone.localtime(meeting.ends_at, STOCKHOLM) if meeting.ends_at else None
+    starts = _stockholm_time(meeting.starts_at)
+    ends = _stockholm_time(meeting.ends_at) if meeting.ends_at else None
     event.add("dtstart", starts)
     event.add("dtend", ends or starts + MEETING_LENGTH)
     if location:
@@ -101,6 +108,10 @@ def _meeting_event(meeting, summary, location, url=None):
     return event
 
 
+def _stockholm_time(moment):
+    return timezone.localtime(min(moment, LATEST), STOCKHOLM)
+
+
 def _staff_meeting_event(request, meeting):
     summary = f"{meeting.group.name}: {meeting.title or _('möte')}"
     url = request.build_absolute_uri(meeting.get_absolute_url())
@@ -109,8 +120,8 @@ def _staff_meeting_event(request, meeting):
 
 def _all_day(event, first, last):
     event.add("dtstart", first)
-    # DTEND of an all-day event is the day after the last day.
-    event.add("dtend", last + timedelta(days=1))
+    # DTEND of an all-day event is the day after the last day (if the calendar has one).
+    event.add("dtend", last + timedelta(days=1) if last < date.max else last)
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -180,7 +191,7 @@ def meeting_ics(request, group_slug, pk):
     meeting = get_object_or_404(membership.group.meetings.select_related("group"), pk=pk)
     calendar = _calendar(membership.group.name)
     calendar.add_component(_staff_meeting_event(request, meeting))
-    day = timezone.localtime(meeting.starts_at).date()
+    day = _stockholm_time(meeting.starts_at).date()
     return _response(calendar, f"mote-{day:%Y-%m-%d}.ics", download=True)
 
 

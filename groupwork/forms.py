@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -6,6 +8,30 @@ from django.utils.translation import gettext_lazy as _
 from groupwork.models import Invitation, Membership, Person
 
 _ID_RANGE = range(-(2**63), 2**63)
+
+# The dates a person may type. Django's fields take year 1 to 9999, and "two hours later" of
+# the last evening of year 9999 (a calendar event's end) or "two weeks later" (the next
+# meeting) overflows; no group meets outside these years.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def check_date_range(value):
+    """A validator for date and date-time fields: FIRST_DAY to LAST_DAY."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Ange ett datum mellan år %(first)s och %(last)s."),
+            code="date_range",
+            params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+        )
+
+
+def limit_dates(form):
+    """Hold every date and date-time field of the form to FIRST_DAY–LAST_DAY."""
+    for field in form.fields.values():
+        if isinstance(field, (forms.DateField, forms.DateTimeField)):
+            field.validators.append(check_date_range)
 
 
 class ModelCheckboxesField(forms.ModelMultipleChoiceField):
@@ -89,6 +115,10 @@ class MembershipForm(forms.ModelForm):
             "active_from": forms.DateInput(attrs={"type": "date"}),
             "active_to": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_dates(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from groupwork.forms import ModelCheckboxesField
+from groupwork.forms import ModelCheckboxesField, limit_dates
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 
 # A whole document pasted into one item is refused with a message (and kept in the
@@ -69,6 +69,7 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         deferred = (
             AgendaItem.objects.deferred_open(group)
             .select_related("meeting")
@@ -104,6 +105,7 @@ class MeetingEditForm(_MeetingTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         for name in ("note_taker", "adjuster"):
             self.fields[name].queryset = people
             self.fields[name].empty_label = _("– ingen vald –")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from groupwork.access import membership_for
+from groupwork.forms import check_date_range
 from meetings import importer
 
 EXTENSIONS = (".md", ".txt", ".docx")
@@ -63,6 +64,7 @@ class UploadForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("Används bara när texten inte anger mötets datum."),
         error_messages={"invalid": gettext_lazy("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+        validators=[check_date_range],
     )
 
     def clean_files(self):

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,14 +78,36 @@ def read_text(data, filename=""):
     return re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", "", text)
 
 
+# A .docx is a zip, and python-docx reads every part whole into memory: a 70 kB upload can
+# unpack to 10 MB of text and take seconds and hundreds of megabytes to parse. Years of real
+# minutes unpack to well under a megabyte; pictures (stored, not compressed) count too.
+MAX_DOCX_UNPACKED = 5 * 1024 * 1024
+
+
 def _docx_text(data):
     import docx
     from docx.table import Table
 
+    unreadable = _("Filen kunde inte läsas som ett Word-dokument (.docx).")
+    try:
+        # The sizes in the zip's directory bound what reading can unpack: zipfile stops at
+        # the stated size and fails the checksum of a part that claims less than it holds.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportProblem(unreadable) from None
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise ImportProblem(
+            _(
+                "Word-dokumentet är för stort uppackat (%(size)s, högst %(max)s). Spara "
+                "texten som en .txt-fil och importera den i stället."
+            )
+            % {"size": filesizeformat(unpacked), "max": filesizeformat(MAX_DOCX_UNPACKED)}
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError):
-        raise ImportProblem(_("Filen kunde inte läsas som ett Word-dokument (.docx).")) from None
+        raise ImportProblem(unreadable) from None
     out = []
     previous = None
     for block in document.iter_inner_content():

@@ -102,13 +102,17 @@ def plan(request, group_slug):
     if whole_number(request.GET.get("fran")):
         previous = group.meetings.filter(pk=whole_number(request.GET["fran"])).first()
     if previous is not None:
-        # "Vi ses igen": same place and time of day, two weeks later by default.
-        starts_at = timezone.localtime(previous.starts_at) + timezone.timedelta(weeks=2)
         initial = {
-            "starts_at": starts_at,
             "location": previous.location,
             "location_is_private": previous.location_is_private,
         }
+        try:
+            # "Vi ses igen": same place and time of day, two weeks later by default.
+            initial["starts_at"] = (
+                timezone.localtime(previous.starts_at) + timezone.timedelta(weeks=2)
+            )
+        except OverflowError:
+            pass  # a meeting saved in year 9999 before the forms checked dates: no suggestion
     form = PlanMeetingForm(request.POST or None, group=group, initial=initial)
     if not request.POST and "deferred" in form.fields:
         # Offered ticked: the agenda starts with what was deferred last time.

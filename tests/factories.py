@@ -86,3 +86,24 @@ def make_published_meeting(group, by=None, **fields):
     make_item(meeting, "Osloresan", notes="Vi åker buss till Oslo.")
     meeting.publish(by=by)
     return meeting
+
+def make_swollen_docx(text_bytes=10_000_000):
+    """A real .docx of some 70 kB whose document.xml unpacks to text_bytes of paragraphs."""
+    import io
+    import zipfile
+
+    import docx
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    paragraph = "<w:p><w:r><w:t>Möte 24 oktober 2017</w:t></w:r></w:p>".encode()
+    swollen = io.BytesIO()
+    out = zipfile.ZipFile(swollen, "w", zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(plain) as source, out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                body = paragraph * (text_bytes // len(paragraph))
+                data = data.replace(b"<w:body>", b"<w:body>" + body, 1)
+            out.writestr(name, data)
+    return swollen.getvalue()

@@ -2,6 +2,8 @@
 
 import io
 import re
+import time
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from actions.models import ActionItem
 from groupwork.models import Group, Membership, Person
 from meetings import importer
 from meetings.models import AgendaItem, Attachment, Meeting
-from tests.factories import make_facilitator, make_member
+from tests.factories import make_facilitator, make_member, make_swollen_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -421,6 +423,32 @@ def test_bad_files_each_get_a_message_while_the_good_one_imports(group, tmp_path
     assert "fel-datum.md: Datumet ”31 februari 2017” finns inte." in err
     assert "finns-inte.md: filen kunde inte läsas" in err
     assert group.meetings.exclude(status=Meeting.Status.PLANNED).count() == 1
+
+
+def test_a_docx_that_unpacks_to_10_mb_is_refused_before_it_is_read(group, tmp_path):
+    swollen = tmp_path / "uppblåst.docx"
+    swollen.write_bytes(make_swollen_docx(10_000_000))
+    assert swollen.stat().st_size < 200_000
+    started = time.monotonic()
+    out, err, failed = run(swollen)
+    assert time.monotonic() - started < 2  # parsing it took 13 seconds
+    assert "uppblåst.docx: Word-dokumentet är för stort uppackat (" in err
+    assert "1 av 1 filer kunde inte importeras" in failed
+    assert not Meeting.objects.exists()
+
+
+def test_a_zip_that_is_no_word_document_or_is_cut_short_is_refused_with_a_message(
+    group, tmp_path
+):
+    other_zip = tmp_path / "arkiv.docx"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("bild.txt", "ingen Word-fil")
+    cut_short = tmp_path / "avbruten.docx"
+    cut_short.write_bytes(make_swollen_docx(100_000)[:3000])
+    out, err, failed = run(other_zip, cut_short)
+    assert "arkiv.docx: Filen kunde inte läsas som ett Word-dokument (.docx)." in err
+    assert "avbruten.docx: Filen kunde inte läsas som ett Word-dokument (.docx)." in err
+    assert not Meeting.objects.exists()
 
 
 def test_utf8_with_bom_and_windows_1252_read_the_same(tmp_path):

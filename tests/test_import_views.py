@@ -2,6 +2,7 @@
 
 import io
 import re
+import time
 from pathlib import Path
 
 import docx
@@ -15,6 +16,7 @@ from actions.models import ActionItem
 from groupwork.models import Membership
 from meetings import importer
 from meetings.models import Attachment, Meeting
+from tests.factories import make_swollen_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,20 @@ def test_facilitator_sees_a_preview_and_nothing_is_saved_yet(client, group, faci
     assert not Meeting.objects.exists()
     # Nothing lands on disk between the preview and the confirmation.
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_a_docx_that_unpacks_to_10_mb_is_refused_quickly_with_a_message(
+    client, group, facilitator
+):
+    client.force_login(facilitator.user)
+    started = time.monotonic()
+    response = _preview(client, group, ("uppblåst.docx", make_swollen_docx(10_000_000)))
+    assert time.monotonic() - started < 2  # parsing it took 13 seconds
+    page = response.content.decode()
+    assert "uppblåst.docx" in page
+    assert "Word-dokumentet är för stort uppackat (" in page
+    assert not any(_tokens(response))
+    assert not Meeting.objects.exists()
 
 
 def test_confirming_creates_the_meeting_with_only_the_chosen_tasks(client, group, facilitator):

@@ -440,7 +440,7 @@ def test_item_visits_fragment_offers_only_visits_not_yet_linked(rf, group, facil
 def _linked_world(group, n):
     visit = make_visit(group, "Oslo", starts_on=SOON, status="booked")
     for i in range(n):
-        meeting = make_meeting(group, starts_at=None)
+        meeting = make_meeting(group, starts_at=None, status="approved")
         item = make_item(meeting, heading=f"Osloresan {i}", decision=f"Beslut {i}")
         item.visits.add(visit)
         person = make_member(group, f"Person{i}")
@@ -461,6 +461,46 @@ def test_visit_page_lists_meetings_decisions_tasks_and_people_in_fixed_queries(
         response = client.get(visit.get_absolute_url())
     page = _page(response)
     assert page.count("Beslut ") >= n and f"Uppgift {n - 1}" in page and f"Gäst{n - 1}" in page
+
+
+def _visit_planned_at(group, status):
+    visit = make_visit(group, "Oslo")
+    item = make_item(
+        make_meeting(group, status=status),
+        heading="Osloresan",
+        notes="Vi pratade om bussen.",
+        decision="Vi åker buss den 6 maj.",
+    )
+    item.visits.add(visit)
+    return visit
+
+
+def test_member_does_not_see_the_decision_of_draft_minutes_on_the_visit_page(
+    client, group, member
+):
+    visit = _visit_planned_at(group, "draft")
+    client.force_login(member.user)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Osloresan" in page
+    assert "Vi åker buss den 6 maj." not in page
+    assert "Beslutet visas när anteckningarna är justerade." in page
+
+
+def test_facilitator_sees_the_decision_of_draft_minutes_on_the_visit_page(
+    client, group, facilitator
+):
+    visit = _visit_planned_at(group, "draft")
+    client.force_login(facilitator.user)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Vi åker buss den 6 maj." in page
+
+
+def test_member_sees_the_decision_of_approved_minutes_on_the_visit_page(client, group, member):
+    visit = _visit_planned_at(group, "approved")
+    client.force_login(member.user)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Vi åker buss den 6 maj." in page
+    assert "Beslutet visas när anteckningarna är justerade." not in page
 
 
 def test_visit_and_meeting_and_task_are_linked_both_ways(client, group, facilitator):

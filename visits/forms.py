@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groupwork.forms import ModelCheckboxesField
+from groupwork.forms import ModelCheckboxesField, limit_dates
 from groupwork.models import Person
 from visits.models import Participant, StudyVisit
 
@@ -37,6 +37,7 @@ class StudyVisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_dates(self)
         self.fields["travel_mode"].choices = [("", _("inte bestämt"))] + StudyVisit.Travel.choices
 
     def clean(self):

@@ -78,6 +78,11 @@ def detail(request, group_slug, pk):
     linked_items = list(
         visit.agenda_items.select_related("meeting").order_by("meeting__starts_at", "position")
     )
+    for item in linked_items:
+        # The meeting page's rule: a draft's text is for facilitators and the adjuster.
+        item.readable = item.meeting.can_be_read_by(membership)
+        if not item.readable:
+            item.notes = item.decision = item.internal_notes = ""
     tasks = list(visit.action_items.prefetch_related("owners"))
     own = next((p for p in participants if p.person_id == membership.person_id), None)
     context = {
