@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionItem
+from groupwork import privacy
 from groupwork.access import membership_for
 from groupwork.models import Group, Person, new_token
 from meetings.models import Meeting
@@ -207,14 +208,20 @@ def visit_ics(request, group_slug, pk):
 
 
 def public_feed(request, group_slug):
-    """A public group's upcoming meetings: the time, the place unless it is private, nothing
-    about who comes."""
+    """A public group's upcoming meetings: the time and a neutral title, nothing about who
+    comes or what is planned. The place only if the facilitator marked it public and the
+    privacy check finds nothing in it: these meetings have not been published."""
     group = get_object_or_404(Group, slug=group_slug, is_public=True)
+    names = frozenset(
+        privacy.first_name(n)
+        for n in Person.objects.filter(memberships__group=group).values_list("first_name", flat=True)
+    )
     calendar = _calendar(group.name)
     summary = _("%(group)s: möte") % {"group": group.name}
-    for meeting in group.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at"):
-        location = "" if meeting.location_is_private else meeting.location
-        calendar.add_component(_meeting_event(meeting, summary, location))
+    upcoming = group.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    for meeting in upcoming:
+        place = meeting.location_is_public and privacy.checked_place(meeting.location, names)
+        calendar.add_component(_meeting_event(meeting, summary, place or ""))
     response = _response(calendar, f"{group.slug}.ics")
     response["Cache-Control"] = "public, max-age=900"
     return response

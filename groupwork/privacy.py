@@ -13,13 +13,17 @@ resolved by editing the text or by a PrivacyConfirmation of its scope, kind and 
 """
 
 import hashlib
+import html
+import json
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 
 from django.core.cache import cache, caches
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -27,7 +31,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.formats import date_format
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import escape, linebreaks
 from django.utils.http import http_date, parse_etags
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +49,10 @@ KINDS = {
     "personnummer": _("Person- eller samordningsnummer"),
     "address": _("Gatuadress"),
     "attachment": _("Bilaga som visas öppet (innehållet granskas inte automatiskt)"),
+    "internal": _("Intern-markering utan sin motsvarighet ([intern] … [/intern])"),
 }
+# Found only to be fixed in the text: a confirmation cannot make them fine.
+NEVER_CONFIRMED = {"internal"}
 # Masked on every public output even when a facilitator confirmed them.
 ALWAYS_MASKED = {"email", "phone", "personnummer"}
 _PLACEHOLDERS = {
@@ -64,17 +74,25 @@ _UPPER = "A-ZÅÄÖÆØÜÉÈ"
 _LETTER = r"[^\W\d_]"
 _SP = r"[ \u00a0]+"  # a name and its surname stand on one line
 
-_EMAIL = re.compile(r"[\w.+-]+(?:@|\s?[(\[]at[)\]]\s?)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# "anne@exempel.se", and as people dodge spam harvesters: "anne (at) exempel [punkt] se",
+# "anne snabel-a exempel.se", spaces around the @.
+_AT = r"(?:\s?@\s?|\s?[(\[{]\s?(?:at|snabel-?a)\s?[)\]}]\s?|\s(?:snabel-?a)\s)"
+_DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|punkt)\s?[)\]}]\s?)"
+_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 # A run of digit groups that starts like a phone number; _phone_span() checks the length.
+# Groups separated by a space, a dash, a dot or a slash; the area code may stand in brackets
+# ("(08) 123 45 67"). Detection runs on _normalised() text: every dash is "-", every space " ".
 _PHONE = re.compile(
-    r"(?<![\w+/])(?<!\d[-.,])(?:\+\d{1,3}|00\d{1,3}|0)(?:[ \u00a0-]?\(0\))?"
-    r"(?:[ \u00a0-]?\d{1,4}){1,6}(?!\d)"
+    r"(?<![\w+/.])(?<!\d[-.,])(?:\+\d{1,3}|00\d{1,3}|\(0\d{1,3}\)|0)(?: ?\(0\))?"
+    r"(?:[ ./-]{0,3}\d{1,4}){1,6}(?!\d)"
 )
+# "06.03.2020", "06/03/2020": a date, although it starts like a phone number.
+_DOTTED_DATE = re.compile(r"\d{2}[./]\d{2}[./](?:19|20)\d{2}")
 # YYMMDD or YYYYMMDD, a separator or none, four digits. Day + 60 is a samordningsnummer.
 # The check digit is not verified: a mistyped number is as personal as a correct one.
 _PERSONNUMMER = re.compile(
     r"(?<![\w+-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
-    r"(?P<sep>[-+ ]?)\d{4}(?!\d)"
+    r"(?P<sep> ?[-+] ?| )?\d{4}(?!\d)"
 )
 _STREET = (
     r"gatan|gata|vägen|väg|gränd|gränden|stigen|allén|allé|backe|backen|torget|torg|platsen|"
@@ -141,6 +159,8 @@ class _Hit:
 def _phone_span(m):
     """The longest prefix of the digit groups that is a plausible phone number."""
     text = m.group(0)
+    if _DOTTED_DATE.fullmatch(text):
+        return None
     while text:
         digits = re.sub(r"\D", "", text)
         international = text.startswith(("+", "00"))
@@ -150,11 +170,65 @@ def _phone_span(m):
             ok = 7 <= len(national) <= 12 and 8 <= len(digits) <= 15
         else:
             ok = 8 <= len(digits) <= 10 and digits[1] != "0"
+        # Dots only between all the groups ("070.123.45.67"): "08.30-10.00" is a time.
+        if "." in text and re.search(r"\d[ -]+\d", text):
+            ok = False
         if ok:
             return m.start(), m.start() + len(text)
-        cut = max(text.rfind(" "), text.rfind("-"), text.rfind("\u00a0"))
-        text = text[:cut].rstrip(" -\u00a0") if cut > 0 else ""
+        cut = max(text.rfind(c) for c in " -./")
+        text = text[:cut].rstrip(" -./") if cut > 0 else ""
     return None
+
+
+# What a reader cannot tell from a dash, from a space, or sees not at all.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Markdown's emphasis marks are not shown either ("070*12345*67" shows as 0701234567).
+_INVISIBLE = "*_`~\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+# One character as written, or what a browser or Markdown turns into one: an HTML entity
+# ("&#64;", "&commat;", "&#x40"), a Markdown escape ("\\.").
+_WRITTEN = re.compile(
+    r"&(?:#\d{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
+    r"|\\[\\`*_{}\[\]()#+\-.!>~|@:<&]|.",
+    re.DOTALL,
+)
+
+
+@lru_cache(maxsize=4096)
+def _fold(char):
+    if char in _DASHES:
+        return "-"
+    if char in _SPACES:
+        return " "
+    if char in _INVISIBLE:
+        return ""
+    return unicodedata.normalize("NFKC", char)
+
+
+def _normalised(text):
+    """The text as a reader sees it, for detection: entities and escapes decoded, NFKC,
+    every dash "-" and every space " ", invisible characters gone. Returns it with, for each
+    of its characters, the span of the source that shows it."""
+    seen, spans = [], []
+    for m in _WRITTEN.finditer(text):
+        written = m.group(0)
+        if len(written) > 1:
+            written = html.unescape(written) if written[0] == "&" else written[1:]
+        for char in written:
+            for folded in _fold(char):
+                seen.append(folded)
+                spans.append((m.start(), m.end()))
+    return "".join(seen), spans
+
+
+def _hits(line, names):
+    """Every finding in one line as a reader sees it, each with its place in the source."""
+    seen, spans = _normalised(line)
+    return [
+        replace(hit, start=spans[hit.start][0], end=spans[hit.end - 1][1])
+        for hit in _scan(seen, names)
+        if hit.end > hit.start
+    ]
 
 
 def _scan(text, names):
@@ -228,7 +302,48 @@ def first_name(name):
 
 # --- What a meeting or a visit publishes ---------------------------------------------
 
-_INTERNAL = re.compile(r"\[intern\].*?(?:\[/intern\]|\Z)", re.IGNORECASE | re.DOTALL)
+# [intern] … [/intern], also as people type it: "[ Intern ]", "\\[intern\\]", "［intern］".
+_MARKER = re.compile(r"\\?[\[［]\s*(/?)\s*intern\s*\\?[\]］]", re.IGNORECASE)
+
+
+def _without_internal(text, keep_lines=False):
+    """The text without its internal passages, nested ones included: (text, balanced).
+
+    A passage left open hides the rest of the text; a closing marker with nothing open hides
+    everything before it (its opening marker was mistyped). Either makes the text unbalanced,
+    a finding to fix. keep_lines keeps a hidden passage's line breaks, so that line numbers
+    still match the editor.
+    """
+    out, depth, pos, balanced = [], 0, 0, True
+
+    def hide(part):
+        return "\n" * part.count("\n") if keep_lines else ""
+
+    for m in _MARKER.finditer(text or ""):
+        part = text[pos : m.start()]
+        out.append(part if depth == 0 else hide(part))
+        if not m.group(1):
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            balanced = False
+            out = [hide("".join(out))]
+        pos = m.end()
+    rest = (text or "")[pos:]
+    out.append(rest if depth == 0 else hide(rest))
+    return "".join(out), balanced and depth == 0
+
+
+# Where rendered HTML breaks a line; other tags join their text ("070<em>1234</em>567").
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h\d|tr|td|th|table|thead|tbody|pre|blockquote|hr)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _visible_lines(rendered):
+    """The lines a browser shows of rendered HTML."""
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", str(rendered)))
+    return html.unescape(text).split("\n")
 
 
 @dataclass
@@ -241,18 +356,30 @@ class Context:
 
     def public_text(self, text):
         """Plain text for the public: internal passages cut, findings masked."""
-        text = _INTERNAL.sub("", text or "")
+        text, _balanced = _without_internal(text)
         out = []
         for line in text.split("\n"):
-            for hit in reversed(_scan(line, self.names)):
-                if hit.kind in ALWAYS_MASKED or (hit.kind, hit.match) not in self.confirmed:
+            for hit in reversed(_hits(line, self.names)):
+                if self.masks(hit):
                     line = line[: hit.start] + str(hit.replacement) + line[hit.end :]
             out.append(line)
         return "\n".join(out).strip()
 
+    def masks(self, hit):
+        return hit.kind in ALWAYS_MASKED or (hit.kind, hit.match) not in self.confirmed
+
     def public_html(self, text):
-        """Markdown rendered safely after public_text()."""
-        return render_markdown(self.public_text(text))
+        """Markdown rendered safely after public_text(), and checked again as it will show.
+
+        If the rendering shows an e-mail address, a phone number or a personnummer that the
+        source did not (a number split by emphasis), the masked plain text is published
+        instead of the rendering.
+        """
+        rendered = render_markdown(self.public_text(text))
+        lines = _visible_lines(rendered)
+        if any(hit.kind in ALWAYS_MASKED for line in lines for hit in _hits(line, self.names)):
+            return mark_safe(linebreaks(escape(self.public_text("\n".join(lines)))))
+        return rendered
 
 
 @dataclass(frozen=True)
@@ -268,6 +395,10 @@ class Finding:
     @property
     def kind_label(self):
         return KINDS[self.kind]
+
+    @property
+    def can_be_confirmed(self):
+        return self.kind not in NEVER_CONFIRMED
 
     @property
     def place(self):
@@ -292,23 +423,32 @@ def _check(context, fields):
         found = []
         if is_name_field and _full_name_in_name_field(text):
             found.append(("name", text.strip(), 0))
-        # An internal passage is never published; its line breaks stay so that line numbers
-        # still match the editor.
-        text = _INTERNAL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        text, balanced = _without_internal(text, keep_lines=True)
+        if not balanced:
+            found.append(("internal", str(_("[intern] eller [/intern] saknas")), 0))
         for number, line in enumerate(text.split("\n"), start=1):
             found += [
                 (hit.kind, hit.match, number)
-                for hit in _scan(line, context.names)
+                for hit in _hits(line, context.names)
                 if not (is_name_field and hit.kind == "name")  # the whole field is checked above
+            ]
+        # What the rendering shows that the source hid (a number split by emphasis); such a
+        # finding has no line. Names are left to the source: Markdown's tabs and list marks
+        # would only add false alarms.
+        shown = {(kind, match) for kind, match, _line in found}
+        for line in _visible_lines(render_markdown(text)):
+            found += [
+                (hit.kind, hit.match, 0)
+                for hit in _hits(line, context.names)
+                if hit.kind in ALWAYS_MASKED and (hit.kind, hit.match) not in shown
             ]
         for kind, match, line in found:
             key = (kind, match, label, line, item.pk if item is not None else None)
             if key in seen:
                 continue
             seen.add(key)
-            findings.append(
-                Finding(kind, match, label, line, item, url, (kind, match) in context.confirmed)
-            )
+            resolved = kind not in NEVER_CONFIRMED and (kind, match) in context.confirmed
+            findings.append(Finding(kind, match, label, line, item, url, resolved))
     return findings
 
 
@@ -403,7 +543,7 @@ def check_meeting(meeting):
         (_("Rubrik"), meeting.title, None, edit, False),
         (_("Inledning"), meeting.opening, None, edit, False),
     ]
-    if not meeting.location_is_private:
+    if meeting.location_is_public:
         fields.append((_("Plats"), meeting.location, None, edit, False))
     for attendance in attendances:
         fields.append((_("Närvarande"), attendance.name, None, edit, True))
@@ -548,12 +688,12 @@ def _public_minutes(meeting, context, represents, attendances, items, attachment
         slug=meeting.public_slug,
         title=text(meeting.title) or default_title,
         starts_at=starts,
-        place="" if meeting.location_is_private else text(meeting.location),
+        place=text(meeting.location) if meeting.location_is_public else "",
         opening_html=html(meeting.opening),
         opening=text(meeting.opening),
         attendees=[
             (
-                first_name(a.name),
+                first_name(text(a.name)),
                 text(_affiliation(a, represents)),
                 text(a.only_items),
             )
@@ -608,12 +748,131 @@ def _public_report(visit, context, represents, participants):
         report_html=context.public_html(visit.report),
         report=text(visit.report),
         participants=[
-            (first_name(p.name), text(p.guest_role or represents.get(p.person_id, "")))
+            (first_name(text(p.name)), text(p.guest_role or represents.get(p.person_id, "")))
             for p in participants
         ],
         published_at=visit.report_published_at,
         updated_at=visit.updated_at,
     )
+
+
+# --- Snapshots: what the public sees, frozen at publishing --------------------------------
+
+# What a public view-model shares with the live rows: not frozen, set when a snapshot is read.
+_LIVE = ("group", "published_at", "updated_at")
+
+
+def _content(doc):
+    """The view-model as JSON: what a Snapshot stores."""
+    data = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LIVE}
+    if "items" in data:
+        data["items"] = [asdict(item) for item in data["items"]]
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _safe(data):
+    """Rendered HTML came out of the pipeline when the snapshot was made: it is safe."""
+    return {k: mark_safe(v) if k.endswith("_html") else v for k, v in data.items()}
+
+
+def _live(snapshot):
+    return {
+        "group": snapshot.group,
+        "published_at": snapshot.published_at,
+        "updated_at": snapshot.updated_at,
+    }
+
+
+def minutes_from(snapshot):
+    """The PublicMinutes a snapshot froze."""
+    data = dict(snapshot.content)
+    items = [PublicItem(**_safe(item)) for item in data.pop("items")]
+    starts_at = timezone.localtime(parse_datetime(data.pop("starts_at")))
+    return PublicMinutes(items=items, starts_at=starts_at, **_live(snapshot), **_safe(data))
+
+
+def report_from(snapshot):
+    """The PublicReport a snapshot froze."""
+    data = dict(snapshot.content)
+    for day in ("starts_on", "ends_on"):
+        data[day] = parse_date(data[day]) if data[day] else None
+    return PublicReport(**_live(snapshot), **_safe(data))
+
+
+def doc_from(snapshot):
+    return (minutes_from if snapshot.kind == "minutes" else report_from)(snapshot)
+
+
+def snapshot_of(obj, doc):
+    """An unsaved Snapshot of doc, the public view of obj (a meeting or a study visit)."""
+    from publishing.models import Snapshot
+
+    minutes = isinstance(doc, PublicMinutes)
+    if minutes:
+        day = doc.starts_at.date()
+    else:
+        day = obj.starts_on or timezone.localtime(obj.report_published_at).date()
+    return Snapshot(
+        kind=Snapshot.Kind.MINUTES if minutes else Snapshot.Kind.REPORT,
+        group_id=obj.group_id,
+        meeting=obj if minutes else None,
+        visit=None if minutes else obj,
+        public_slug=obj.public_slug,
+        date=day,
+        title=doc.title[:300],
+        content=_content(doc),
+        published_at=doc.published_at or timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _freeze(obj, doc):
+    """Store doc as what the public sees of obj; True if that changed."""
+    from publishing.models import Snapshot
+
+    new = snapshot_of(obj, doc)
+    old = Snapshot.objects.filter(meeting=new.meeting, visit=new.visit).first()
+    same = ("public_slug", "date", "title", "content", "published_at")
+    if old is not None and all(getattr(old, f) == getattr(new, f) for f in same):
+        return False
+    new.pk = old.pk if old is not None else None
+    new.save()
+    return True
+
+
+def freeze_minutes(meeting):
+    """Called by Meeting.publish once the check passed: the minutes as the public sees them."""
+    with translation.override("sv"):
+        return _freeze(meeting, public_minutes(meeting))
+
+
+def freeze_report(visit):
+    """Called by StudyVisit.publish_report once the check passed."""
+    with translation.override("sv"):
+        return _freeze(visit, public_report(visit))
+
+
+def thaw(**owner):
+    """Unpublish: the public version is gone from every output at once."""
+    from publishing.models import Snapshot
+
+    Snapshot.objects.filter(**owner).delete()
+
+
+def public_version_is_older(obj, snapshot):
+    """The text now would publish something else than the snapshot shows."""
+    with translation.override("sv"):
+        doc = public_report(obj) if snapshot.kind == "report" else public_minutes(obj)
+    return _content(doc) != snapshot.content
+
+
+def checked_place(location, names=frozenset()):
+    """A meeting's place where no facilitator reviews findings (the public calendar): shown
+    whole if the check finds nothing in it, else not at all."""
+    text, balanced = _without_internal(location)
+    if not balanced or text != location or _hits(location, names):
+        return ""
+    return location
 
 
 def strict_text(text):

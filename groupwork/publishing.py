@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from groupwork import privacy
 from groupwork.access import membership_for
-from groupwork.models import Group, Membership, Person, PrivacyConfirmation
-from meetings.models import AgendaItem, Attachment, Attendance, Meeting, StatusError
-from visits.models import Participant, StudyVisit
+from groupwork.models import Group, PrivacyConfirmation
+from meetings.models import Meeting, StatusError
+from publishing.models import Snapshot
 
 
 @login_required
@@ -45,6 +45,11 @@ def _visit_for(request, group_slug, pk):
 
 
 def _check_page(request, obj, findings, scope, context):
+    snapshot = Snapshot.objects.filter(**{context["kind"]: obj}).first()
+    context["is_published"] = snapshot is not None
+    context["public_is_older"] = snapshot is not None and privacy.public_version_is_older(
+        obj, snapshot
+    )
     confirmations = {
         (c.kind, c.match): c
         for c in PrivacyConfirmation.objects.filter(scope=scope).select_related(
@@ -75,7 +80,6 @@ def meeting_check(request, group_slug, pk):
     reasons = []
     if meeting.status not in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED):
         reasons.append(_("Anteckningarna är inte justerade."))
-    is_published = meeting.status == Meeting.Status.PUBLISHED
     args = [meeting.group.slug, meeting.pk]
     return _check_page(
         request,
@@ -88,8 +92,7 @@ def meeting_check(request, group_slug, pk):
             % {"date": date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")},
             "back_url": meeting.get_absolute_url(),
             "reasons": reasons,
-            "is_published": is_published,
-            "was_published": bool(meeting.public_slug) and not is_published,
+            "was_published": bool(meeting.public_slug),
             "public_url": reverse("public:minutes", args=[meeting.group.slug, meeting.public_slug])
             if meeting.public_slug
             else "",
@@ -107,7 +110,6 @@ def visit_check(request, group_slug, pk):
     visit = _visit_for(request, group_slug, pk)
     findings = privacy.check_visit(visit)
     reasons = [] if visit.report.strip() else [_("Det finns ingen rapport än.")]
-    is_published = _visit_is_published(visit)
     args = [visit.group.slug, visit.pk]
     return _check_page(
         request,
@@ -120,8 +122,7 @@ def visit_check(request, group_slug, pk):
             % {"destination": visit.destination},
             "back_url": visit.get_absolute_url(),
             "reasons": reasons,
-            "is_published": is_published,
-            "was_published": bool(visit.public_slug) and not is_published,
+            "was_published": bool(visit.public_slug),
             "public_url": reverse("public:report", args=[visit.group.slug, visit.public_slug])
             if visit.public_slug
             else "",
@@ -134,16 +135,13 @@ def visit_check(request, group_slug, pk):
     )
 
 
-def _visit_is_published(visit):
-    return bool(
-        visit.report_publish and visit.report_published_at and not visit.report_unpublished_at
-    )
-
-
 def _confirm(request, obj, findings, scope):
     """Record that one match is fine; only a match the check actually found can be confirmed."""
     kind, match = request.POST.get("kind", ""), request.POST.get("match", "")
-    if any(f.kind == kind and f.match == match for f in privacy.unresolved(findings)):
+    if any(
+        f.kind == kind and f.match == match and f.can_be_confirmed
+        for f in privacy.unresolved(findings)
+    ):
         PrivacyConfirmation.objects.get_or_create(
             scope=scope,
             kind=kind,
@@ -179,14 +177,16 @@ def meeting_publish(request, group_slug, pk):
     meeting = _meeting_for(request, group_slug, pk)
     was_published = meeting.status == Meeting.Status.PUBLISHED
     try:
-        meeting.publish(by=request.user)
+        changed = meeting.publish(by=request.user)
     except privacy.NotPublishable as refused:
         messages.error(request, str(refused))
     except StatusError:
         messages.error(request, _("Anteckningarna ändrades samtidigt. Försök igen."))
     else:
-        if was_published:
+        if not changed:
             messages.info(request, _("Anteckningarna var redan publicerade."))
+        elif was_published:
+            messages.success(request, _("Den öppna sidan visar nu den nya versionen."))
         else:
             messages.success(request, _("Anteckningarna är publicerade på den öppna webbplatsen."))
     return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
@@ -209,14 +209,16 @@ def meeting_unpublish(request, group_slug, pk):
 @login_required
 def visit_publish(request, group_slug, pk):
     visit = _visit_for(request, group_slug, pk)
-    was_published = _visit_is_published(visit)
+    was_published = visit.report_is_public
     try:
-        visit.publish_report(by=request.user)
+        changed = visit.publish_report(by=request.user)
     except privacy.NotPublishable as refused:
         messages.error(request, str(refused))
     else:
-        if was_published:
+        if not changed:
             messages.info(request, _("Rapporten var redan publicerad."))
+        elif was_published:
+            messages.success(request, _("Den öppna sidan visar nu den nya versionen."))
         else:
             messages.success(request, _("Rapporten är publicerad på den öppna webbplatsen."))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
@@ -247,73 +249,19 @@ def publish_demo(group, by=None):
     return published
 
 
-# Public pages are cached until public_content_changed() renews the generation: every save
-# or delete of something they can show renews it. A change to what a published page shows
-# also touches the page's updated_at, its Last-Modified and its date in the feed.
-
-
-def _touch_meetings(**lookup):
-    Meeting.objects.filter(status=Meeting.Status.PUBLISHED, **lookup).update(
-        updated_at=timezone.now()
-    )
-
-
-def _touch_visits(**lookup):
-    StudyVisit.objects.filter(report_published_at__isnull=False, **lookup).update(
-        updated_at=timezone.now()
-    )
+# Public pages are cached until public_content_changed() renews the generation. They show
+# snapshots, the group's name and description and nothing else, so only a change to those
+# renews it.
 
 
 def _changed(sender, **kwargs):
     privacy.public_content_changed()
 
 
-def _meeting_part_changed(sender, instance, raw=False, **kwargs):
-    privacy.public_content_changed()
-    if not raw:
-        _touch_meetings(pk=instance.meeting_id)
-
-
-def _participant_changed(sender, instance, raw=False, **kwargs):
-    privacy.public_content_changed()
-    if not raw:
-        _touch_visits(pk=instance.visit_id)
-
-
-def _person_changed(sender, instance, raw=False, **kwargs):
-    privacy.public_content_changed()
-    if raw:
-        return
-    person_id = instance.pk if sender is Person else instance.person_id
-    groups = Membership.objects.filter(person_id=person_id).values("group_id")
-    _touch_meetings(group_id__in=groups)
-    _touch_visits(group_id__in=groups)
-
-
-def _confirmation_changed(sender, instance, raw=False, **kwargs):
-    privacy.public_content_changed()
-    if raw:
-        return
-    kind, _sep, pk = instance.scope.partition(":")
-    if pk.isdigit():
-        (_touch_meetings if kind == "meeting" else _touch_visits)(pk=int(pk))
-
-
-for _model, _receiver in [
-    (Group, _changed),
-    (Meeting, _changed),
-    (StudyVisit, _changed),
-    (AgendaItem, _meeting_part_changed),
-    (Attendance, _meeting_part_changed),
-    (Attachment, _meeting_part_changed),
-    (Participant, _participant_changed),
-    (Person, _person_changed),
-    (Membership, _person_changed),
-    (PrivacyConfirmation, _confirmation_changed),
-]:
-    post_save.connect(_receiver, sender=_model, dispatch_uid=f"publishing-save-{_model.__name__}")
+for _model in (Group, Snapshot):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"publishing-save-{_model.__name__}")
     post_delete.connect(
-        _receiver, sender=_model, dispatch_uid=f"publishing-delete-{_model.__name__}"
+        _changed, sender=_model, dispatch_uid=f"publishing-delete-{_model.__name__}"
     )
 # A deployment migrates: pages rendered by the code before are not served after it.
 post_migrate.connect(_changed, dispatch_uid="publishing-migrate")

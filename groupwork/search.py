@@ -167,26 +167,25 @@ def index_meeting(meeting):
         date=when,
     )
     # The items carry the meeting's date: keep it when the meeting moves.
-    SearchEntry.objects.filter(meeting=meeting).exclude(date=when).update(date=when)
-    _index_public(meeting)
+    SearchEntry.objects.filter(meeting=meeting, is_public=False).exclude(date=when).update(
+        date=when
+    )
 
 
-def _index_public(meeting):
-    """The public rows of a meeting: rebuilt while it is published, gone otherwise."""
-    SearchEntry.objects.filter(meeting=meeting, is_public=True).delete()
-    if meeting.status != Meeting.Status.PUBLISHED or meeting.unpublished_at:
-        return
-    doc = privacy.public_minutes(meeting)
+def index_public(snapshot):
+    """The public rows of published minutes: made from their snapshot, nothing else."""
+    SearchEntry.objects.filter(meeting_id=snapshot.meeting_id, is_public=True).delete()
+    doc = privacy.minutes_from(snapshot)
     common = {
-        "group_id": meeting.group_id,
+        "group_id": snapshot.group_id,
         "is_public": True,
-        "object_id": meeting.pk,
-        "meeting": meeting,
+        "object_id": snapshot.meeting_id,
+        "meeting_id": snapshot.meeting_id,
         "date": doc.starts_at.date(),
     }
     rows = [
         SearchEntry(
-            source=f"public-meeting:{meeting.pk}",
+            source=f"public-meeting:{snapshot.meeting_id}",
             kind=SearchEntry.Kind.MINUTES,
             title=doc.title[:300],
             body=_plain(doc.opening),
@@ -196,7 +195,7 @@ def _index_public(meeting):
     for number, item in enumerate(doc.items, 1):
         rows.append(
             SearchEntry(
-                source=f"public-item:{meeting.pk}:{number}",
+                source=f"public-item:{snapshot.meeting_id}:{number}",
                 kind=_item_kind(item.decision),
                 title=item.heading[:300],
                 decision=_plain(item.decision),
@@ -205,7 +204,11 @@ def _index_public(meeting):
             )
         )
     SearchEntry.objects.bulk_create(rows)
-    update_vectors(SearchEntry.objects.filter(meeting=meeting, is_public=True))
+    update_vectors(SearchEntry.objects.filter(meeting_id=snapshot.meeting_id, is_public=True))
+
+
+def forget_public(snapshot):
+    SearchEntry.objects.filter(meeting_id=snapshot.meeting_id, is_public=True).delete()
 
 
 def _item_kind(decision):
@@ -225,8 +228,6 @@ def index_item(item):
         body=_plain(item.notes),
         date=timezone.localtime(meeting.starts_at).date(),
     )
-    if meeting.status == Meeting.Status.PUBLISHED:
-        _index_public(meeting)
 
 
 def index_task(task):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "visits",
+    "publishing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -62,7 +62,7 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "ends_at", "location", "location_is_private"]
+        fields = ["title", "starts_at", "ends_at", "location", "location_is_public"]
         widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
         error_messages = {"starts_at": DATETIME_ERRORS, "ends_at": DATETIME_ERRORS}
         help_texts = {"title": _("Frivilligt, t.ex. ”Planering av Osloresan”.")}

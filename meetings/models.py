@@ -46,7 +46,7 @@ class Meeting(models.Model):
     READABLE = (Status.APPROVED, Status.PUBLISHED)
     # The fields the editor saves; status, version and publishing are changed by methods only.
     EDIT_FIELDS = (
-        "title", "starts_at", "ends_at", "location", "location_is_private",
+        "title", "starts_at", "ends_at", "location", "location_is_public",
         "opening", "note_taker", "adjuster",
     )
 
@@ -55,10 +55,15 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"), null=True, blank=True)
     location = models.CharField(_("plats"), max_length=200, blank=True)
-    location_is_private = models.BooleanField(
-        _("platsen visas inte öppet"),
+    # Asked for explicitly: a place is often someone's home. Shown in the public calendar and
+    # in published minutes, and only after the privacy check.
+    location_is_public = models.BooleanField(
+        _("platsen får visas öppet"),
         default=False,
-        help_text=_("Till exempel ett privat hem: platsen visas bara för gruppen."),
+        help_text=_(
+            "I den öppna kalendern och i publicerade anteckningar. Låt bli för till exempel "
+            "ett privat hem."
+        ),
     )
     opening = models.TextField(_("inledning"), blank=True)
     status = models.CharField(
@@ -236,45 +241,52 @@ class Meeting(models.Model):
     def publish(self, by=None):
         """Approved → published on the open site, never while the privacy check finds anything.
 
-        The public slug (the date, "-2" for a second meeting that day) is set at the first
-        publication and never changed. Publishing published minutes again changes nothing.
+        What the public sees is frozen as a snapshot (publishing.Snapshot): nothing that
+        changes afterwards reaches the public until the minutes are published again, which
+        runs the check again. The public slug (the date, "-2" for a second meeting that day)
+        is set at the first publication and never changed.
         Raises groupwork.privacy.NotPublishable.
         """
         from groupwork import privacy
 
-        if self.status == self.Status.PUBLISHED:
-            return
-        if self.status != self.Status.APPROVED:
+        if self.status not in (self.Status.APPROVED, self.Status.PUBLISHED):
             raise privacy.NotPublishable(_("Bara justerade anteckningar kan publiceras."))
         if privacy.unresolved(privacy.check_meeting(self)):
             raise privacy.NotPublishable(
                 _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
             )
-        slug = self.public_slug or privacy.unique_public_slug(
-            Meeting.objects.filter(group_id=self.group_id),
-            f"{timezone.localtime(self.starts_at):%Y-%m-%d}",
-        )
-        self._change_status(
-            self.Status.PUBLISHED,
-            [self.Status.APPROVED],
-            by,
-            _("Publicerat"),
-            public_slug=slug,
-            published_at=self.published_at or timezone.now(),
-            unpublished_at=None,
-        )
+        with transaction.atomic():
+            if self.status == self.Status.APPROVED:
+                slug = self.public_slug or privacy.unique_public_slug(
+                    Meeting.objects.filter(group_id=self.group_id),
+                    f"{timezone.localtime(self.starts_at):%Y-%m-%d}",
+                )
+                self._change_status(
+                    self.Status.PUBLISHED,
+                    [self.Status.APPROVED],
+                    by,
+                    _("Publicerat"),
+                    public_slug=slug,
+                    published_at=self.published_at or timezone.now(),
+                    unpublished_at=None,
+                )
+            return privacy.freeze_minutes(self)
 
     def unpublish(self, by=None):
         """Published → approved: the public page answers 410 Gone at once."""
+        from groupwork import privacy
+
         if self.status != self.Status.PUBLISHED:
             return
-        self._change_status(
-            self.Status.APPROVED,
-            [self.Status.PUBLISHED],
-            by,
-            _("Avpublicerat"),
-            unpublished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            self._change_status(
+                self.Status.APPROVED,
+                [self.Status.PUBLISHED],
+                by,
+                _("Avpublicerat"),
+                unpublished_at=timezone.now(),
+            )
+            privacy.thaw(meeting=self)
 
 
 class Attendance(models.Model):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import FileResponse, Http404
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
-from django.utils.formats import date_format
+from django.utils import feedgenerator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -20,21 +20,30 @@ from groupwork import privacy
 from groupwork.models import Group
 from groupwork.views import whole_number
 from meetings.models import Attachment, Meeting
-from visits.public import published_visits
+from publishing.models import Snapshot
+from visits.models import StudyVisit
 
 PAGE_SIZE = 20
 FEED_SIZE = 20
 
 
-def _meeting(group_slug, public_slug):
-    """The meeting behind a public URL: 404 if it never was public, None if it is gone."""
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("group"),
-        group__slug=group_slug,
-        group__is_public=True,
-        public_slug=public_slug,
+def snapshot_or_gone(request, group_slug, public_slug, kind=Snapshot.Kind.MINUTES):
+    """The published version behind a public URL, or a 410 response if it was unpublished.
+
+    Only a snapshot is ever shown: 404 if there is none and never was one.
+    """
+    snapshot = (
+        Snapshot.objects.select_related("group")
+        .filter(group__slug=group_slug, group__is_public=True, kind=kind, public_slug=public_slug)
+        .first()
     )
-    return meeting if meeting.status == Meeting.Status.PUBLISHED else None
+    if snapshot is not None:
+        return snapshot
+    owners = Meeting.objects if kind == Snapshot.Kind.MINUTES else StudyVisit.objects
+    if owners.filter(group__slug=group_slug, group__is_public=True, public_slug=public_slug).exists():
+        what = gettext_lazy("Anteckningarna" if kind == Snapshot.Kind.MINUTES else "Rapporten")
+        return privacy.gone(request, what)
+    raise Http404
 
 
 def _group(group_slug):
@@ -52,34 +61,13 @@ def index(request):
     return privacy.public_response(request, request.path, build)
 
 
-def _entries(group):
-    """Published minutes and reports of the group, newest first, as light rows."""
-    entries = [
-        {
-            "kind": "minutes",
-            "date": timezone.localtime(m.starts_at).date(),
-            "title": m.title,
-            "url": reverse("public:minutes", args=[group.slug, m.public_slug]),
-            "object": m,
-        }
-        for m in Meeting.objects.published().filter(group=group).select_related("group")
-    ]
-    entries += [
-        {
-            "kind": "report",
-            "date": v.starts_on or timezone.localtime(v.report_published_at).date(),
-            "title": "",
-            "url": reverse("public:report", args=[group.slug, v.public_slug]),
-            "object": v,
-        }
-        for v in published_visits().filter(group=group).select_related("group")
-    ]
-    entries.sort(key=lambda e: (e["date"], e["object"].pk), reverse=True)
-    return entries
+def _url(snapshot, group=None):
+    name = "public:minutes" if snapshot.kind == Snapshot.Kind.MINUTES else "public:report"
+    return reverse(name, args=[(group or snapshot.group).slug, snapshot.public_slug])
 
 
-def _newest_change(entries):
-    return max((e["object"].updated_at for e in entries), default=None)
+def _newest_change(snapshots):
+    return max((s.updated_at for s in snapshots), default=None)
 
 
 @require_safe
@@ -89,38 +77,31 @@ def group_page(request, group_slug):
     def build():
         group = _group(group_slug)
         group.public_description = privacy.strict_html(group.description)
-        entries = _entries(group)
+        entries = list(group.snapshots.defer("content"))
         try:
             page = Paginator(entries, PAGE_SIZE).page(number)
         except EmptyPage:
             raise Http404 from None  # not cached: only pages that exist fill the cache
-        for entry in page:
-            entry["title"] = _entry_title(entry)
-        html = render_to_string("public/group.html", {"group": group, "page": page}, request)
+        rows = [
+            {"kind": s.kind, "date": s.date, "title": s.title, "url": _url(s, group)}
+            for s in page
+        ]
+        html = render_to_string(
+            "public/group.html", {"group": group, "page": page, "rows": rows}, request
+        )
         return html, _newest_change(entries)
 
     return privacy.public_response(request, (request.path, number), build)
 
 
-def _entry_title(entry):
-    """A list title without the whole pipeline per row: strictly masked, or the date."""
-    if entry["kind"] == "report":
-        return _("Studiebesök i %(destination)s") % {
-            "destination": privacy.strict_text(entry["object"].destination)
-        }
-    return privacy.strict_text(entry["title"]) or _("Anteckningar från mötet %(date)s") % {
-        "date": date_format(entry["date"], "DATE_FORMAT")
-    }
-
-
 def _published(request, group_slug, public_slug, render, content_type="text/html; charset=utf-8"):
-    """A page made from published minutes by render(meeting); 410 once they are unpublished."""
+    """A page made by render(snapshot) from published minutes; 410 once they are unpublished."""
 
     def build():
-        meeting = _meeting(group_slug, public_slug)
-        if meeting is None:
-            return privacy.gone(request, gettext_lazy("Anteckningarna"))
-        return render(meeting), meeting.updated_at
+        snapshot = snapshot_or_gone(request, group_slug, public_slug)
+        if isinstance(snapshot, HttpResponse):
+            return snapshot
+        return render(snapshot), snapshot.updated_at
 
     return privacy.public_response(request, request.path, build, content_type)
 
@@ -131,8 +112,8 @@ def minutes(request, group_slug, public_slug):
         request,
         group_slug,
         public_slug,
-        lambda meeting: render_to_string(
-            "public/minutes.html", {"doc": privacy.public_minutes(meeting)}, request
+        lambda snapshot: render_to_string(
+            "public/minutes.html", {"doc": privacy.minutes_from(snapshot)}, request
         ),
     )
 
@@ -143,9 +124,9 @@ def minutes_markdown(request, group_slug, public_slug):
         request,
         group_slug,
         public_slug,
-        lambda meeting: render_to_string(
+        lambda snapshot: render_to_string(
             "public/minutes.md",
-            {"doc": privacy.public_minutes(meeting), "url": _absolute(meeting)},
+            {"doc": privacy.minutes_from(snapshot), "url": _absolute(snapshot)},
         ),
         content_type="text/markdown; charset=utf-8",
     )
@@ -160,7 +141,7 @@ def minutes_pdf(request, group_slug, public_slug):
         request,
         group_slug,
         public_slug,
-        lambda meeting: _pdf(privacy.public_minutes(meeting), _absolute(meeting)),
+        lambda snapshot: _pdf(privacy.minutes_from(snapshot), _absolute(snapshot)),
         content_type="application/pdf",
     )
     if response.status_code in (200, 304):
@@ -172,10 +153,10 @@ def minutes_pdf(request, group_slug, public_slug):
 def minutes_snippet(request, group_slug, public_slug):
     """A ready-to-paste HTML block for an Öppna soc post: summary and a link back."""
 
-    def render_page(meeting):
-        doc = privacy.public_minutes(meeting)
+    def render_page(snapshot):
+        doc = privacy.minutes_from(snapshot)
         snippet = render_to_string(
-            "public/_snippet.html", {"doc": doc, "url": _absolute(meeting)}
+            "public/_snippet.html", {"doc": doc, "url": _absolute(snapshot)}
         ).strip()
         return render_to_string("public/snippet.html", {"doc": doc, "snippet": snippet}, request)
 
@@ -184,26 +165,38 @@ def minutes_snippet(request, group_slug, public_slug):
 
 @require_safe
 def attachment(request, group_slug, public_slug, pk):
-    """A public attachment of published minutes, never from MEDIA_URL."""
-    meeting = _meeting(group_slug, public_slug)
-    if meeting is None:
-        return privacy.gone(request, gettext_lazy("Bilagan"))
-    attachment = get_object_or_404(Attachment, meeting=meeting, pk=pk, is_public=True)
+    """An attachment the published version lists, never from MEDIA_URL."""
+    snapshot = snapshot_or_gone(request, group_slug, public_slug)
+    if isinstance(snapshot, HttpResponse):
+        return snapshot
+    doc = privacy.minutes_from(snapshot)
+    listed = {a["pk"] for a in doc.attachments} | {
+        a["pk"] for item in doc.items for a in item.attachments
+    }
+    if pk not in listed:
+        raise Http404
+    attachment = get_object_or_404(Attachment, meeting_id=snapshot.meeting_id, pk=pk)
     if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
         raise Http404
     inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif")
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.name,
+        filename=doc_name(doc, pk),
         content_type=attachment.content_type if inline else "application/octet-stream",
     )
 
 
-def _absolute(meeting):
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "public:minutes", args=[meeting.group.slug, meeting.public_slug]
-    )
+def doc_name(doc, pk):
+    """An attachment's name as the published version shows it."""
+    for a in [*doc.attachments, *(a for item in doc.items for a in item.attachments)]:
+        if a["pk"] == pk:
+            return a["name"]
+    return ""
+
+
+def _absolute(snapshot):
+    return settings.SITE_URL.rstrip("/") + _url(snapshot)
 
 
 class _AtomWithContent(feedgenerator.Atom1Feed):
@@ -230,20 +223,14 @@ def feed(request, group_slug):
             feed_url=base + reverse("public:feed", args=[group.slug]),
             feed_guid=link,
         )
-        entries = _entries(group)
-        changed = _newest_change(entries)
-        entries = entries[:FEED_SIZE]
-        minutes = [e["object"] for e in entries if e["kind"] == "minutes"]
-        reports = [e["object"] for e in entries if e["kind"] == "report"]
-        docs = {("minutes", m.pk): d for m, d in zip(minutes, privacy.public_minutes_many(minutes))}
-        docs |= {("report", v.pk): d for v, d in zip(reports, privacy.public_reports_many(reports))}
-        for entry in entries:
-            doc = docs[entry["kind"], entry["object"].pk]
-            if entry["kind"] == "minutes":
+        changed = group.snapshots.aggregate(newest=Max("updated_at"))["newest"]
+        for snapshot in group.snapshots.select_related("group")[:FEED_SIZE]:
+            doc = privacy.doc_from(snapshot)
+            if snapshot.kind == Snapshot.Kind.MINUTES:
                 body, summary = "public/_minutes_body.html", doc.summary
             else:
                 body, summary = "public/_report_body.html", doc.destination
-            url = base + entry["url"]
+            url = base + _url(snapshot)
             atom.add_item(
                 title=doc.title,
                 link=url,

@@ -104,7 +104,7 @@ def plan(request, group_slug):
     if previous is not None:
         initial = {
             "location": previous.location,
-            "location_is_private": previous.location_is_private,
+            "location_is_public": previous.location_is_public,
         }
         try:
             # "Vi ses igen": same place and time of day, two weeks later by default.

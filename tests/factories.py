@@ -87,6 +87,7 @@ def make_published_meeting(group, by=None, **fields):
     meeting.publish(by=by)
     return meeting
 
+
 def make_swollen_docx(text_bytes=10_000_000):
     """A real .docx of some 70 kB whose document.xml unpacks to text_bytes of paragraphs."""
     import io
@@ -107,3 +108,16 @@ def make_swollen_docx(text_bytes=10_000_000):
                 data = data.replace(b"<w:body>", b"<w:body>" + body, 1)
             out.writestr(name, data)
     return swollen.getvalue()
+
+
+def confirm_findings(meeting):
+    """A facilitator marks every finding of the minutes' check as fine (an attachment is a
+    finding until someone has looked at it)."""
+    from groupwork import privacy
+    from groupwork.models import PrivacyConfirmation
+
+    for finding in privacy.check_meeting(meeting):
+        PrivacyConfirmation.objects.get_or_create(
+            scope=privacy.meeting_scope(meeting), kind=finding.kind, match=finding.match,
+            group=meeting.group,
+        )

@@ -239,7 +239,7 @@ def world(group, facilitator, member, outsider):
     w.member_participant = Participant.objects.create(visit=w.visit, person=member)
     w.visit_item = make_item(make_meeting(group), heading="Osloresan")
     # public: objects (a group that publishes, with published minutes and a report)
-    from tests.factories import make_group, make_published_meeting
+    from tests.factories import confirm_findings, make_group, make_published_meeting
 
     w.public_group = make_group("Öppna gruppen", slug="oppna-gruppen", is_public=True)
     w.published = make_published_meeting(w.public_group)
@@ -247,6 +247,8 @@ def world(group, facilitator, member, outsider):
         meeting=w.published, file=ContentFile(b"%PDF-1.4", name="b.pdf"), name="b.pdf",
         content_type="application/pdf", size=8, is_public=True,
     )
+    confirm_findings(w.published)
+    w.published.publish()
     w.public_visit = make_visit(w.public_group, report="Vi lärde oss mycket i Oslo.")
     w.public_visit.publish_report()
     return w

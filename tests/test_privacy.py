@@ -20,11 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def meeting(group, facilitator, member):
     """Approved minutes of Anne's group; Barbro, Eva, Cecilia and Anna are members."""
@@ -213,10 +208,10 @@ def test_finding_has_its_place_and_a_link_into_the_editor(meeting):
 
 def test_private_place_is_not_checked_but_a_public_one_is(meeting):
     meeting.location = "Hemma hos Barbro, Storgatan 12"
-    meeting.location_is_private = True
+    meeting.location_is_public = False
     meeting.save()
     assert privacy.check_meeting(meeting) == []
-    meeting.location_is_private = False
+    meeting.location_is_public = True
     meeting.save()
     findings = privacy.check_meeting(meeting)
     assert [(f.kind, str(f.field)) for f in findings] == [("address", "Plats")]

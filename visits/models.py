@@ -166,9 +166,13 @@ class StudyVisit(models.Model):
         return self.report_version
 
     def mark_report_for_publication(self, publish, by=None):
+        """The writers' wish; only the facilitator's publish_report() puts it on the open site.
+        Unmarking takes a published report off the open site at once."""
         self.report_publish = publish
         self._history_user = by
         self.save(update_fields=["report_publish", "updated_at"])
+        if not publish:
+            self.unpublish_report(by=by)
 
     def report_versions(self):
         """The saved versions of the report, newest first, one per change of its text."""
@@ -199,14 +203,13 @@ class StudyVisit(models.Model):
     def publish_report(self, by=None):
         """Put the report on the open site, never while the privacy check finds anything.
 
-        The public slug (first day and destination) is set once and never changed.
-        Publishing a published report again changes nothing.
+        What the public sees is frozen as a snapshot (publishing.Snapshot): later edits reach
+        the public only when the report is published again, which runs the check again. The
+        public slug (first day and destination) is set once and never changed.
         Raises groupwork.privacy.NotPublishable.
         """
         from groupwork import privacy
 
-        if self.report_publish and self.report_published_at and not self.report_unpublished_at:
-            return
         if not self.report.strip():
             raise privacy.NotPublishable(_("Det finns ingen rapport att publicera."))
         if privacy.unresolved(privacy.check_visit(self)):
@@ -217,21 +220,35 @@ class StudyVisit(models.Model):
             day = self.starts_on or timezone.localdate()
             self.public_slug = privacy.unique_public_slug(
                 StudyVisit.objects.filter(group_id=self.group_id),
-                f"{day:%Y-%m-%d}-{self.destination}",
+                # The checked destination: an address is public, so nothing unchecked in it.
+                f"{day:%Y-%m-%d}-{privacy.strict_text(self.destination)}",
             )
-        self.report_publish = True
-        self.report_published_at = self.report_published_at or timezone.now()
-        self.report_unpublished_at = None
-        self._history_user = by
-        self.save()
+        with transaction.atomic():
+            if not self.report_is_public:
+                self.report_publish = True
+                self.report_published_at = self.report_published_at or timezone.now()
+                self.report_unpublished_at = None
+                self._history_user = by
+                self.save()
+            return privacy.freeze_report(self)
+
+    @property
+    def report_is_public(self):
+        return bool(
+            self.report_publish and self.report_published_at and not self.report_unpublished_at
+        )
 
     def unpublish_report(self, by=None):
         """Take the report off the open site: its page answers 410 Gone at once."""
+        from groupwork import privacy
+
         if not self.report_published_at or self.report_unpublished_at:
             return
-        self.report_unpublished_at = timezone.now()
-        self._history_user = by
-        self.save()
+        with transaction.atomic():
+            self.report_unpublished_at = timezone.now()
+            self._history_user = by
+            self.save()
+            privacy.thaw(visit=self)
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import ActionItem
-from groupwork import search
+from groupwork import privacy, search
 from groupwork.models import Group, Membership, Person
 from meetings.models import AgendaItem, Attendance, Meeting
+from publishing.models import Snapshot
 from visits.models import Participant, StudyVisit
 
 GROUPS = 50
@@ -183,7 +184,8 @@ class _Seeder:
             items = self._items(meetings)
             self._attendances(meetings, members)
             self._tasks(group, meetings, items, members)
-            self._visits(group, members)
+            visits = self._visits(group, members)
+            self._snapshots(meetings, visits)
             self._flush_search()
         search.update_vectors(search.SearchEntry.objects.all())
 
@@ -413,6 +415,23 @@ class _Seeder:
                 f"visit:{visit.pk}", visit, None, search.SearchEntry.Kind.VISIT, str(visit), "",
                 body, visit.starts_on or self.today,
             )
+        return visits
+
+    def _snapshots(self, meetings, visits):
+        """What the public site shows: the published minutes and reports, as publishing
+        freezes them (publishing.Snapshot), a few hundred at a time."""
+        meetings = [m for m in meetings if m.status == Meeting.Status.PUBLISHED]
+        visits = [v for v in visits if v.report_publish]
+        for chunk in (meetings[n : n + 200] for n in range(0, len(meetings), 200)):
+            Snapshot.objects.bulk_create(
+                privacy.snapshot_of(m, doc) for m, doc in zip(
+                    chunk, privacy.public_minutes_many(chunk)
+                )
+            )
+        Snapshot.objects.bulk_create(
+            privacy.snapshot_of(v, doc)
+            for v, doc in zip(visits, privacy.public_reports_many(visits))
+        )
 
     def _index(self, source, obj, meeting, kind, title, decision, body, day, is_public=False):
         """A row of the search index as groupwork.search writes it (obj: what it finds)."""

@@ -1,0 +1,59 @@
+"""What the public may see, frozen when it passed the privacy check.
+
+Every public output (pages, feed, exports, the Öppna soc block, public search) reads a
+Snapshot and nothing else: an edit after publishing changes nothing public until the
+facilitator runs the check and publishes again, and unpublishing deletes the snapshot.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groupwork.models import Group
+from meetings.models import Meeting
+from visits.models import StudyVisit
+
+
+class Snapshot(models.Model):
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("anteckningar")
+        REPORT = "report", _("rapport")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="snapshots")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshot"
+    )
+    visit = models.OneToOneField(
+        StudyVisit, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshot"
+    )
+    public_slug = models.SlugField(max_length=80)
+    # The public list's order and title, so that the list reads no content.
+    date = models.DateField()
+    title = models.CharField(max_length=300)
+    # The public view-model (groupwork.privacy.PublicMinutes / PublicReport) as JSON.
+    content = models.JSONField()
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("publicerad version")
+        verbose_name_plural = _("publicerade versioner")
+        indexes = [
+            # The public group page and the feed: a group's entries, newest first.
+            models.Index(fields=["group", "-date", "-id"], name="snapshot_group_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "kind", "public_slug"], name="snapshot_unique_public_slug"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="minutes") & Q(meeting__isnull=False) & Q(visit__isnull=True))
+                | (Q(kind="report") & Q(visit__isnull=False) & Q(meeting__isnull=True)),
+                name="snapshot_of_one_thing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.title}"
