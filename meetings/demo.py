@@ -30,6 +30,7 @@ def _meeting(group, weeks, people, items, present, absent=(), title="", opening=
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=2),
         location=PLACE,
+        location_is_public=True,  # the office: the facilitator marked it public
         title=title,
         opening=opening,
         note_taker=people["Anne"],

@@ -147,3 +147,14 @@ def test_planning_the_next_meeting_after_one_in_year_9999_keeps_the_place(
     assert 'value="Stadshuset"' in page
     assert "Planera" in page
     assert group.meetings.count() == 1
+
+
+def test_the_public_calendar_of_anyone_lists_a_meeting_in_year_9999(client, group):
+    group.is_public = True
+    group.save()
+    meeting = make_meeting(group, starts_at=LAST_MINUTE, location="Stadshuset",
+                           location_is_public=True)
+    response = client.get(reverse("public:calendar", args=[group.slug]))
+    assert response.status_code == 200
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(e["uid"]) for e in events] == [f"meeting-{meeting.pk}@groupwork"]
