@@ -212,10 +212,8 @@ def public_feed(request, group_slug):
     comes or what is planned. The place only if the facilitator marked it public and the
     privacy check finds nothing in it: these meetings have not been published."""
     group = get_object_or_404(Group, slug=group_slug, is_public=True)
-    names = frozenset(
-        privacy.first_name(n)
-        for n in Person.objects.filter(memberships__group=group).values_list("first_name", flat=True)
-    )
+    members = Person.objects.filter(memberships__group=group)
+    names = frozenset(privacy.first_name(n) for n in members.values_list("first_name", flat=True))
     calendar = _calendar(group.name)
     summary = _("%(group)s: möte") % {"group": group.name}
     upcoming = group.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")

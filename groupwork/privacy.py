@@ -19,6 +19,7 @@ import re
 import secrets
 import time
 import unicodedata
+from urllib.parse import unquote
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 
@@ -78,13 +79,14 @@ _SP = r"[ \u00a0]+"  # a name and its surname stand on one line
 # "anne snabel-a exempel.se", spaces around the @.
 _AT = r"(?:\s?@\s?|\s?[(\[{]\s?(?:at|snabel-?a)\s?[)\]}]\s?|\s(?:snabel-?a)\s)"
 _DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|punkt)\s?[)\]}]\s?)"
-_EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+# The lookbehind starts a match only at the start of the address: linear on long lines.
+_EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 # A run of digit groups that starts like a phone number; _phone_span() checks the length.
 # Groups separated by a space, a dash, a dot or a slash; the area code may stand in brackets
 # ("(08) 123 45 67"). Detection runs on _normalised() text: every dash is "-", every space " ".
 _PHONE = re.compile(
     r"(?<![\w+/.])(?<!\d[-.,])(?:\+\d{1,3}|00\d{1,3}|\(0\d{1,3}\)|0)(?: ?\(0\))?"
-    r"(?:[ ./-]{0,3}\d{1,4}){1,6}(?!\d)"
+    r"(?:(?:[ \t]+(?:[./-][ \t]*)?|[./-][ \t]*)?\d{1,4}){1,6}(?!\d)"
 )
 # "06.03.2020", "06/03/2020": a date, although it starts like a phone number.
 _DOTTED_DATE = re.compile(r"\d{2}[./]\d{2}[./](?:19|20)\d{2}")
@@ -92,7 +94,7 @@ _DOTTED_DATE = re.compile(r"\d{2}[./]\d{2}[./](?:19|20)\d{2}")
 # The check digit is not verified: a mistyped number is as personal as a correct one.
 _PERSONNUMMER = re.compile(
     r"(?<![\w+-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
-    r"(?P<sep> ?[-+] ?| )?\d{4}(?!\d)"
+    r"(?P<sep>[ \t]*[-+][ \t]*|[ \t]+)?\d{4}(?!\d)"
 )
 _STREET = (
     r"gatan|gata|vägen|väg|gränd|gränden|stigen|allén|allé|backe|backen|torget|torg|platsen|"
@@ -171,25 +173,28 @@ def _phone_span(m):
         else:
             ok = 8 <= len(digits) <= 10 and digits[1] != "0"
         # Dots only between all the groups ("070.123.45.67"): "08.30-10.00" is a time.
-        if "." in text and re.search(r"\d[ -]+\d", text):
+        if "." in text and re.search(r"\d[ \t-]+\d", text):
             ok = False
         if ok:
             return m.start(), m.start() + len(text)
-        cut = max(text.rfind(c) for c in " -./")
-        text = text[:cut].rstrip(" -./") if cut > 0 else ""
+        cut = max(text.rfind(c) for c in " \t-./")
+        text = text[:cut].rstrip(" \t-./") if cut > 0 else ""
     return None
 
 
 # What a reader cannot tell from a dash, from a space, or sees not at all.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"
-_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES = (
+    "\r\x0b\x0c\x85\u2028\u2029\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 # Markdown's emphasis marks are not shown either ("070*12345*67" shows as 0701234567).
-_INVISIBLE = "*_`~\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+_INVISIBLE = "*`~\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
 # One character as written, or what a browser or Markdown turns into one: an HTML entity
-# ("&#64;", "&commat;", "&#x40"), a Markdown escape ("\\.").
+# ("&#64;", "&commat;", "&#x40"), a Markdown escape ("\\."), a URL's escape ("%40").
 _WRITTEN = re.compile(
     r"&(?:#\d{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
-    r"|\\[\\`*_{}\[\]()#+\-.!>~|@:<&]|.",
+    r"|\\[\\`*_{}\[\]()#+\-.!>~|@:<&]|%[2-7][0-9A-Fa-f]|.",
     re.DOTALL,
 )
 
@@ -200,20 +205,24 @@ def _fold(char):
         return "-"
     if char in _SPACES:
         return " "
-    if char in _INVISIBLE:
+    if char in _INVISIBLE or unicodedata.category(char) == "Mn":  # and combining marks
         return ""
     return unicodedata.normalize("NFKC", char)
 
 
 def _normalised(text):
     """The text as a reader sees it, for detection: entities and escapes decoded, NFKC,
-    every dash "-" and every space " ", invisible characters gone. Returns it with, for each
-    of its characters, the span of the source that shows it."""
+    every dash "-" and every space " " (tabs stay: they separate columns), invisible
+    characters gone. Returns it with, for each of its characters, the span of the source
+    that shows it."""
     seen, spans = [], []
     for m in _WRITTEN.finditer(text):
         written = m.group(0)
         if len(written) > 1:
-            written = html.unescape(written) if written[0] == "&" else written[1:]
+            if written[0] == "&":
+                written = html.unescape(written)
+            else:
+                written = chr(int(written[1:], 16)) if written[0] == "%" else written[1:]
         for char in written:
             for folded in _fold(char):
                 seen.append(folded)
@@ -303,7 +312,7 @@ def first_name(name):
 # --- What a meeting or a visit publishes ---------------------------------------------
 
 # [intern] … [/intern], also as people type it: "[ Intern ]", "\\[intern\\]", "［intern］".
-_MARKER = re.compile(r"\\?[\[［]\s*(/?)\s*intern\s*\\?[\]］]", re.IGNORECASE)
+_MARKER = re.compile(r"\\?[\[［]\s*(?:(/)\s*)?intern\s*\\?[\]］]", re.IGNORECASE)
 
 
 def _without_internal(text, keep_lines=False):
@@ -336,14 +345,31 @@ def _without_internal(text, keep_lines=False):
 
 
 # Where rendered HTML breaks a line; other tags join their text ("070<em>1234</em>567").
-_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h\d|tr|td|th|table|thead|tbody|pre|blockquote|hr)\b[^>]*>")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|li|ul|ol|h\d|tr|td|th|table|thead|tbody|pre|blockquote|hr)\b[^>]*>"
+)
 _TAG = re.compile(r"<[^>]*>")
+
+
+_HREF = re.compile(r'href="([^"]*)"')
 
 
 def _visible_lines(rendered):
     """The lines a browser shows of rendered HTML."""
     text = _TAG.sub("", _BLOCK_TAG.sub("\n", str(rendered)))
     return html.unescape(text).split("\n")
+
+
+def _always_masked_shown(rendered, names):
+    """E-mail addresses, phone numbers and personnummer that rendered HTML shows, in its
+    text or in its links ("mailto:anne%40exempel.se")."""
+    links = [unquote(html.unescape(href)) for href in _HREF.findall(str(rendered))]
+    return [
+        hit
+        for line in _visible_lines(rendered) + links
+        for hit in _hits(line, names)
+        if hit.kind in ALWAYS_MASKED
+    ]
 
 
 @dataclass
@@ -359,9 +385,14 @@ class Context:
         text, _balanced = _without_internal(text)
         out = []
         for line in text.split("\n"):
-            for hit in reversed(_hits(line, self.names)):
-                if self.masks(hit):
+            # Again after masking: a match can hide another that overlaps it ("070-123 45
+            # 67.anne@exempel.se"), which shows once the first is masked.
+            for _round in range(3):
+                hits = [hit for hit in _hits(line, self.names) if self.masks(hit)]
+                for hit in reversed(hits):
                     line = line[: hit.start] + str(hit.replacement) + line[hit.end :]
+                if not hits:
+                    break
             out.append(line)
         return "\n".join(out).strip()
 
@@ -376,9 +407,9 @@ class Context:
         instead of the rendering.
         """
         rendered = render_markdown(self.public_text(text))
-        lines = _visible_lines(rendered)
-        if any(hit.kind in ALWAYS_MASKED for line in lines for hit in _hits(line, self.names)):
-            return mark_safe(linebreaks(escape(self.public_text("\n".join(lines)))))
+        if _always_masked_shown(rendered, self.names):
+            plain = self.public_text("\n".join(_visible_lines(rendered)))
+            return mark_safe(linebreaks(escape(plain)))
         return rendered
 
 
@@ -436,12 +467,11 @@ def _check(context, fields):
         # finding has no line. Names are left to the source: Markdown's tabs and list marks
         # would only add false alarms.
         shown = {(kind, match) for kind, match, _line in found}
-        for line in _visible_lines(render_markdown(text)):
-            found += [
-                (hit.kind, hit.match, 0)
-                for hit in _hits(line, context.names)
-                if hit.kind in ALWAYS_MASKED and (hit.kind, hit.match) not in shown
-            ]
+        found += [
+            (hit.kind, hit.match, 0)
+            for hit in _always_masked_shown(render_markdown(text), context.names)
+            if (hit.kind, hit.match) not in shown
+        ]
         for kind, match, line in found:
             key = (kind, match, label, line, item.pk if item is not None else None)
             if key in seen:
@@ -770,9 +800,18 @@ def _content(doc):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _safe(data):
-    """Rendered HTML came out of the pipeline when the snapshot was made: it is safe."""
-    return {k: mark_safe(v) if k.endswith("_html") else v for k, v in data.items()}
+def _as(cls, data, **given):
+    """cls from a snapshot's JSON. A snapshot made by an older version keeps working: a field
+    added since is empty, one dropped since is ignored. Rendered HTML came out of the pipeline
+    when the snapshot was made: it is safe."""
+    values = {}
+    for f in fields(cls):
+        if f.name in given:
+            values[f.name] = given[f.name]
+        else:
+            value = data.get(f.name, [] if f.type is list else "")
+            values[f.name] = mark_safe(value) if f.name.endswith("_html") else value
+    return cls(**values)
 
 
 def _live(snapshot):
@@ -785,18 +824,21 @@ def _live(snapshot):
 
 def minutes_from(snapshot):
     """The PublicMinutes a snapshot froze."""
-    data = dict(snapshot.content)
-    items = [PublicItem(**_safe(item)) for item in data.pop("items")]
-    starts_at = timezone.localtime(parse_datetime(data.pop("starts_at")))
-    return PublicMinutes(items=items, starts_at=starts_at, **_live(snapshot), **_safe(data))
+    data = snapshot.content
+    return _as(
+        PublicMinutes,
+        data,
+        items=[_as(PublicItem, item) for item in data.get("items", [])],
+        starts_at=timezone.localtime(parse_datetime(data["starts_at"])),
+        **_live(snapshot),
+    )
 
 
 def report_from(snapshot):
     """The PublicReport a snapshot froze."""
-    data = dict(snapshot.content)
-    for day in ("starts_on", "ends_on"):
-        data[day] = parse_date(data[day]) if data[day] else None
-    return PublicReport(**_live(snapshot), **_safe(data))
+    data = snapshot.content
+    days = {day: data.get(day) and parse_date(data[day]) for day in ("starts_on", "ends_on")}
+    return _as(PublicReport, data, **days, **_live(snapshot))
 
 
 def doc_from(snapshot):

@@ -23,7 +23,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "location"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["note_taker", "adjuster"]
-    readonly_fields = ["version", "approved_at", "approved_by", "published_at", "unpublished_at"]
+    # Publishing goes through the check (the publishing page), never through the admin.
+    readonly_fields = [
+        "status", "version", "approved_at", "approved_by", "public_slug", "published_at",
+        "unpublished_at",
+    ]
     inlines = [AttendanceInline, AgendaItemInline]
 
 
@@ -31,4 +35,5 @@ class MeetingAdmin(SimpleHistoryAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "meeting", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["meeting", "item"]
-    readonly_fields = ["content_type", "size", "uploaded_by"]
+    # What a published version lists is served as it was checked: no new file, no new state.
+    readonly_fields = ["file", "is_public", "content_type", "size", "uploaded_by"]

@@ -19,6 +19,7 @@ import zipfile
 from datetime import date as Date
 from datetime import datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionItem
+from groupwork.forms import check_date_range
 from groupwork.models import Membership, Person
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 
@@ -302,6 +304,11 @@ def _find_date(text, need_year=True):
         raise ImportProblem(
             _("Datumet ”%(date)s” finns inte.") % {"date": match.group(0).strip()}
         ) from None
+    if isinstance(when, Date):
+        try:
+            check_date_range(when)  # the forms' range: no year 1 or 9999 from a file either
+        except ValidationError as outside:
+            raise ImportProblem(outside.messages[0]) from None
     return when, start, end
 
 

@@ -249,13 +249,16 @@ class Meeting(models.Model):
         """
         from groupwork import privacy
 
-        if self.status not in (self.Status.APPROVED, self.Status.PUBLISHED):
-            raise privacy.NotPublishable(_("Bara justerade anteckningar kan publiceras."))
-        if privacy.unresolved(privacy.check_meeting(self)):
-            raise privacy.NotPublishable(
-                _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
-            )
         with transaction.atomic():
+            # One publisher at a time, and what is frozen is what was checked.
+            Meeting.objects.select_for_update().filter(pk=self.pk).exists()
+            self.refresh_from_db()
+            if self.status not in (self.Status.APPROVED, self.Status.PUBLISHED):
+                raise privacy.NotPublishable(_("Bara justerade anteckningar kan publiceras."))
+            if privacy.unresolved(privacy.check_meeting(self)):
+                raise privacy.NotPublishable(
+                    _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
+                )
             if self.status == self.Status.APPROVED:
                 slug = self.public_slug or privacy.unique_public_slug(
                     Meeting.objects.filter(group_id=self.group_id),

@@ -40,7 +40,8 @@ def snapshot_or_gone(request, group_slug, public_slug, kind=Snapshot.Kind.MINUTE
     if snapshot is not None:
         return snapshot
     owners = Meeting.objects if kind == Snapshot.Kind.MINUTES else StudyVisit.objects
-    if owners.filter(group__slug=group_slug, group__is_public=True, public_slug=public_slug).exists():
+    owners = owners.filter(group__slug=group_slug, group__is_public=True)
+    if owners.filter(public_slug=public_slug).exists():
         what = gettext_lazy("Anteckningarna" if kind == Snapshot.Kind.MINUTES else "Rapporten")
         return privacy.gone(request, what)
     raise Http404
@@ -165,34 +166,27 @@ def minutes_snippet(request, group_slug, public_slug):
 
 @require_safe
 def attachment(request, group_slug, public_slug, pk):
-    """An attachment the published version lists, never from MEDIA_URL."""
+    """An attachment the published version lists, as it was then, never from MEDIA_URL."""
     snapshot = snapshot_or_gone(request, group_slug, public_slug)
     if isinstance(snapshot, HttpResponse):
         return snapshot
     doc = privacy.minutes_from(snapshot)
-    listed = {a["pk"] for a in doc.attachments} | {
-        a["pk"] for item in doc.items for a in item.attachments
-    }
+    listed = {a["pk"]: a for a in doc.attachments}
+    listed |= {a["pk"]: a for item in doc.items for a in item.attachments}
     if pk not in listed:
         raise Http404
-    attachment = get_object_or_404(Attachment, meeting_id=snapshot.meeting_id, pk=pk)
+    attachment = get_object_or_404(
+        Attachment, meeting_id=snapshot.meeting_id, pk=pk, is_public=True, size=listed[pk]["size"]
+    )
     if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
         raise Http404
     inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif")
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=doc_name(doc, pk),
+        filename=listed[pk]["name"],
         content_type=attachment.content_type if inline else "application/octet-stream",
     )
-
-
-def doc_name(doc, pk):
-    """An attachment's name as the published version shows it."""
-    for a in [*doc.attachments, *(a for item in doc.items for a in item.attachments)]:
-        if a["pk"] == pk:
-            return a["name"]
-    return ""
 
 
 def _absolute(snapshot):

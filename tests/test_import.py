@@ -588,3 +588,9 @@ def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
     out, err, failed = run(_written(tmp_path / "m.md", text))
     assert failed is None, err
     assert group.meetings.get().items.get().notes.endswith("Slut här.")
+
+
+@pytest.mark.parametrize("day", ["31 december 9999", "1 januari 0001", "1 januari 1999"])
+def test_minutes_dated_outside_2000_to_2100_are_refused_with_the_forms_message(day):
+    with pytest.raises(importer.ImportProblem, match="Ange ett datum mellan år 2000 och 2100."):
+        importer.parse(f"Föräldragruppen\n\nDatum: {day} kl 10.00\n\nVi ses igen den 7 nov.")

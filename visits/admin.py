@@ -16,5 +16,9 @@ class StudyVisitAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "group"]
     search_fields = ["destination", "host"]
     date_hierarchy = "starts_on"
-    readonly_fields = ["report_version", "report_published_at", "report_unpublished_at"]
+    # Publishing goes through the check (the publishing page), never through the admin.
+    readonly_fields = [
+        "report_version", "report_publish", "report_published_at", "report_unpublished_at",
+        "public_slug",
+    ]
     inlines = [ParticipantInline]

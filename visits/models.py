@@ -210,24 +210,29 @@ class StudyVisit(models.Model):
         """
         from groupwork import privacy
 
-        if not self.report.strip():
-            raise privacy.NotPublishable(_("Det finns ingen rapport att publicera."))
-        if privacy.unresolved(privacy.check_visit(self)):
-            raise privacy.NotPublishable(
-                _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
-            )
-        if not self.public_slug:
-            day = self.starts_on or timezone.localdate()
-            self.public_slug = privacy.unique_public_slug(
-                StudyVisit.objects.filter(group_id=self.group_id),
-                # The checked destination: an address is public, so nothing unchecked in it.
-                f"{day:%Y-%m-%d}-{privacy.strict_text(self.destination)}",
-            )
         with transaction.atomic():
+            # One publisher at a time, and what is frozen is what was checked.
+            StudyVisit.objects.select_for_update().filter(pk=self.pk).exists()
+            self.refresh_from_db()
+            if not self.report.strip():
+                raise privacy.NotPublishable(_("Det finns ingen rapport att publicera."))
+            if privacy.unresolved(privacy.check_visit(self)):
+                raise privacy.NotPublishable(
+                    _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
+                )
+            changed = not self.public_slug or not self.report_is_public
+            if not self.public_slug:
+                day = self.starts_on or timezone.localdate()
+                self.public_slug = privacy.unique_public_slug(
+                    StudyVisit.objects.filter(group_id=self.group_id),
+                    # The checked destination: an address is public, so nothing unchecked.
+                    f"{day:%Y-%m-%d}-{privacy.strict_text(self.destination)}",
+                )
             if not self.report_is_public:
                 self.report_publish = True
                 self.report_published_at = self.report_published_at or timezone.now()
                 self.report_unpublished_at = None
+            if changed:
                 self._history_user = by
                 self.save()
             return privacy.freeze_report(self)

@@ -203,6 +203,17 @@
     } else if (kept) {
       forget();
     }
+
+    // Typed before this script ran (the page was still loading): saved like any typing.
+    if (!panel.firstChild && typedBefore(form)) changed();
+  }
+
+  function typedBefore(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      return el.name && el.type !== "hidden" && el.value !== undefined &&
+        el.defaultValue !== undefined && el.value !== el.defaultValue;
+    });
   }
 
   function enhanceAll(root) {

@@ -4,6 +4,7 @@ from django.db import transaction
 from actions.models import ActionItem
 from groupwork import search
 from meetings.models import AgendaItem, Meeting
+from publishing.models import Snapshot
 from visits.models import StudyVisit
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             (AgendaItem.objects.select_related("meeting"), search.index_item),
             (ActionItem.objects.all(), search.index_task),
             (StudyVisit.objects.all(), search.index_visit),
+            # The public search: published minutes as they were published.
+            (Snapshot.objects.filter(kind=Snapshot.Kind.MINUTES), search.index_public),
         ]
         count = sum(queryset.count() for queryset, _index in sources)
         if dry_run:
