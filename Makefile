@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
 
-.PHONY: run test test-postgres test-sqlite setup browser axe messages bench
+.PHONY: run test test-postgres test-sqlite setup browser redis axe messages bench
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ browser:
 	@{ command -v chromium >/dev/null && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
-test: setup browser axe test-postgres test-sqlite
+# The two-server test runs a Redis of its own (Debian's redis-server, nothing downloaded).
+redis:
+	@command -v redis-server >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+
+test: setup browser redis axe test-postgres test-sqlite
 
 # axe-core for the accessibility checks of the browser tests, one exact version from the npm
 # registry, unpacked once into var/ (tests/e2e/conftest.py reads it from there).

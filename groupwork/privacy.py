@@ -955,14 +955,29 @@ def _new_generation():
     return secrets.token_hex(8), int(time.time())
 
 
+# A renewal this process could not write (the shared cache was unreachable): written before
+# this process reads the generation again, so that it never serves what a change made stale.
+_unwritten_renewal = False
+
+
 def _generation():
     """The current generation of the public site's content and when it began, from the cache
-    that the server's processes share (settings.CACHES); a new one if the cache lost it."""
-    generation = cache.get(_GENERATION, retry=True)  # diskcache: wait out another's write
+    that the server's processes share (settings.CACHES); a new one if the cache lost it, None
+    if the cache cannot be reached (nothing is cached then)."""
+    if _unwritten_renewal:
+        _renew()
+    generation = cache.get(_GENERATION)
     if generation is None:
         cache.add(_GENERATION, _new_generation(), None)
-        generation = cache.get(_GENERATION, retry=True)
+        generation = cache.get(_GENERATION)
     return generation
+
+
+def _renew():
+    global _unwritten_renewal
+    generation = _new_generation()
+    cache.set(_GENERATION, generation, None)
+    _unwritten_renewal = cache.get(_GENERATION) != generation
 
 
 def public_content_changed():
@@ -973,12 +988,8 @@ def public_content_changed():
     served. groupwork.publishing calls this on every change to what public pages show, and
     after every migrate, so that a deployment never serves pages rendered by the code before.
     """
-
-    def renew():
-        cache.set(_GENERATION, _new_generation(), None)
-
-    renew()
-    transaction.on_commit(renew)
+    _renew()
+    transaction.on_commit(_renew)
 
 
 def public_response(request, key, build, content_type="text/html; charset=utf-8"):
@@ -993,7 +1004,16 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
     Last-Modified is the later of the page's own newest change and the generation's start:
     a list that lost its newest entry, or a group's new description, is newer than both.
     """
-    token, began = _generation()
+    generation = _generation()
+    if generation is None:  # the shared cache is down: render, and promise nothing
+        with translation.override("sv"):
+            built = build()
+        if isinstance(built, HttpResponse):
+            return built
+        response = HttpResponse(built[0], content_type=content_type)
+        response["Cache-Control"] = "public, no-cache"
+        return response
+    token, began = generation
     digest = hashlib.sha256(repr((token, key)).encode()).hexdigest()[:40]
     etag = f'"{digest}"'
     # An ETag of this generation was only ever given to this page's content.

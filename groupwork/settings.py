@@ -3,6 +3,7 @@
 Safe for development when nothing is set; strict when DEBUG is off.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -161,6 +162,19 @@ CACHES = {
     "default": {**_SHARED_CACHE, "LOCATION": CACHE_DIR / "shared"},
     "pages": {**_SHARED_CACHE, "LOCATION": CACHE_DIR / "pages", "OPTIONS": {"size_limit": 2**28}},
 }
+# Several app servers share one Redis instead (redis://host:6379/0): the same two caches under
+# two key prefixes. A Redis that is down or slow (half a second) reads as an empty cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _REDIS = {
+        "BACKEND": "groupwork.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {
+        "default": {**_REDIS, "KEY_PREFIX": "groupwork"},
+        "pages": {**_REDIS, "KEY_PREFIX": "groupwork-pages"},
+    }
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
@@ -175,8 +189,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Attachments and imported originals go through this storage only: on several servers,
+# MEDIA_ROOT on a shared volume, or an S3-compatible store by configuration alone, e.g.
+# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with its options as JSON in
+# MEDIA_STORAGE_OPTIONS (after `pip install django-storages[s3]`).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

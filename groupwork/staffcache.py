@@ -78,10 +78,10 @@ def renew_after_writes(get_response):
 
 def _key(request, csrf_cookie):
     """The page's key, or None when the generation cannot be read (nothing is kept then)."""
-    generation = cache.get(_GENERATION, retry=True)  # diskcache: wait out another's write
+    generation = cache.get(_GENERATION)
     if generation is None:
         cache.add(_GENERATION, secrets.token_hex(8), None)
-        generation = cache.get(_GENERATION, retry=True)
+        generation = cache.get(_GENERATION)
         if generation is None:
             return None
     parts = (
