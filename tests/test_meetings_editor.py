@@ -462,3 +462,21 @@ def test_a_save_without_a_version_asks_to_reload_and_keeps_the_text(anne, meetin
     assert response.status_code == 400
     assert "Sidan är för gammal. Ladda om den; din text finns kvar." in text and "Min text" in text
     assert AgendaItem.objects.get(pk=item.pk).notes == "Vi är välkomna till Oslo."
+
+
+def test_attachments_are_kept_in_whatever_storage_the_settings_name(
+    anne, client, meeting, item, member, settings
+):
+    # Several servers keep media on shared storage: nothing may read MEDIA_ROOT's files itself.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.MEDIA_ROOT = "/nonexistent"
+    upload = SimpleUploadedFile("bilder.pdf", b"%PDF-1.4 bilder", content_type="application/pdf")
+    anne.post(_url("meetings:upload", meeting), {"file": upload, "item": item.pk})
+    attachment = Attachment.objects.get()
+    meeting.approve(by=None)
+    client.force_login(member.user)
+    response = client.get(_url("meetings:attachment", meeting, attachment.pk))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 bilder"

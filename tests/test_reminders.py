@@ -115,3 +115,27 @@ def test_days_sets_how_far_ahead_to_look(group, member):
     assert mail.outbox == []
     send("--days", "7")
     assert "Om en vecka" in mail.outbox[0].body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_on_another_server_at_the_same_time_sends_no_second_digest(group, member):
+    import psycopg
+    from django.db import connection
+
+    make_task(group, [member], "Marie mailar Danmark", due_date=days(1))
+    settings_ = connection.settings_dict
+    other_server = psycopg.connect(
+        host=settings_["HOST"], port=settings_["PORT"] or 5432, user=settings_["USER"],
+        dbname=settings_["NAME"],
+    )
+    with other_server:  # the other run holds Barbro while it sends her digest
+        other_server.execute(
+            "SELECT id FROM groupwork_person WHERE id = %s FOR UPDATE", [member.pk]
+        )
+        send()
+        assert mail_to(member) == []
+    other_server.close()
+    send()
+    send()
+    assert len(mail_to(member)) == 1
