@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from groupwork.models import Group, Invitation, Membership, Person, PrivacyConfirmation
+from groupwork.models import Group, Invitation, Membership, Person
 from groupwork.views import send_invitation
 
 # The admin's own login form would take a password alone, with no rate limit and no second
@@ -55,9 +55,3 @@ class InvitationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("Inbjudan är skickad till %s.") % obj.email, messages.SUCCESS
             )
-
-
-@admin.register(PrivacyConfirmation)
-class PrivacyConfirmationAdmin(admin.ModelAdmin):
-    list_display = ["group", "scope", "kind", "match", "confirmed_by", "confirmed_at"]
-    list_filter = ["group"]

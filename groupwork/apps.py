@@ -7,13 +7,7 @@ class GroupworkConfig(AppConfig):
     verbose_name = _("Grupper och personer")
 
     def ready(self):
-        # Imported here, when every app's models are loaded: the search index (a model of
-        # this app, defined in groupwork.search) and the signals that keep it up to date.
-        from groupwork import publishing, signals, staffcache
+        from groupwork import staffcache
 
-        signals.connect()
         # Every write, in management commands too, expires the staff pages kept per session.
         staffcache.connect()
-        # Importing publishing connects the signals that expire cached public pages when
-        # what they show changes, in management commands too.
-        del publishing

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from groupwork import bench
+from overview import bench
 
 urlpatterns = [
     path("bench/ceiling/", bench.ceiling, name="bench_ceiling"),

@@ -157,28 +157,3 @@ class Invitation(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
-
-
-class PrivacyConfirmation(models.Model):
-    """A facilitator's word that one match of the privacy check is fine ("Anna Lindh-huset")."""
-
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="privacy_confirmations")
-    # What the confirmation covers, e.g. "meeting:12" or "visit:3".
-    scope = models.CharField(max_length=60)
-    kind = models.CharField(max_length=30)
-    match = models.CharField(max_length=300)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-confirmed_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "kind", "match"], name="privacy_confirmation_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.scope}: {self.match}"

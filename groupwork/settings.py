@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "actions",
     "visits",
     "publishing",
+    "overview",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,7 +149,7 @@ MFA_TOTP_ISSUER = "Groupwork"
 
 # On the host's disk (diskcache's SQLite files, readable by the app's user only), so that the
 # server's worker processes share them. "default": sessions, allauth's rate limits and the
-# generations that expire kept pages; "pages": public pages (groupwork.privacy) and staff pages
+# generations that expire kept pages; "pages": public pages (publishing.responses) and staff pages
 # per session (groupwork.staffcache), in a store of their own so that filling it evicts pages
 # only. A read gives up (a miss) after a second of waiting for another process's write; a write
 # retries until it is made.

@@ -51,8 +51,8 @@ def data_changed(**kwargs):
 def connect():
     """Every model's writes renew the generation, but the session's: a login or logout gives
     a new session key anyway, and a receiver for sessions would cost them Django's fast
-    delete (clearsessions). Connected after groupwork.signals, so that the search index a
-    save updates is written before the generation is renewed."""
+    delete (clearsessions). The renewal after the commit covers what other receivers of
+    the same save write (the search index)."""
     m2m_changed.connect(data_changed, dispatch_uid="staffcache-m2m")
     for model in apps.get_models(include_auto_created=True):
         if model is Session:

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from groupwork import calendar, publishing, search, views
+from groupwork import views
+from overview import calendar, search, views as overview
+from publishing import urls as public_urls, views as publishing
 
 groupwork_patterns = [
-    path("", views.home, name="home"),
+    path("", overview.home, name="home"),
     path("konto/installningar/", views.profile, name="profile"),
     path("inbjudan/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("grupper/<slug:group_slug>/", views.group_detail, name="group"),
@@ -77,9 +79,18 @@ groupwork_patterns = [
     ),
 ]
 
+# The public site (no login): what Öppna soc mirrors. Its search and calendar live with the
+# staff ones in overview and read only what publishing made public.
+public_patterns = [
+    path("sok/", search.public_search, name="search"),
+    path("<slug:group_slug>/kalender.ics", calendar.public_feed, name="calendar"),
+    # After the fixed paths above: a group slug could otherwise shadow them.
+    *public_urls.urlpatterns,
+]
+
 urlpatterns = [
     # First: the public pages are the most requested, and no other path begins with oppet/.
-    path("oppet/", include("groupwork.public_urls")),
+    path("oppet/", include((public_patterns, "public"))),
     path("", include((groupwork_patterns, "groupwork"))),
     path("grupper/<slug:group_slug>/moten/", include("meetings.urls")),
     path("grupper/<slug:group_slug>/uppgifter/", include("actions.urls")),

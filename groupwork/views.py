@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,13 +15,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import ActionItem
 from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from groupwork.models import Invitation, Membership, Person
-from meetings.models import Meeting
-from visits.models import Participant
 
 
 def is_htmx(request):
@@ -32,39 +28,6 @@ def is_htmx(request):
 def whole_number(value):
     """A number typed into a URL or a form, or None: "²", "1e3" or "" never reach int()."""
     return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
-
-
-@login_required
-@staffcache.per_session
-def home(request):
-    person = getattr(request.user, "person", None)
-    context = {"person": person, "memberships": []}
-    if person is not None:
-        context["memberships"] = list(person.memberships.active().select_related("group"))
-        # The next meeting of each group, however many are planned.
-        first_upcoming = (
-            Meeting.objects.upcoming()
-            .filter(group=OuterRef("group"))
-            .order_by("starts_at")
-            .values("pk")[:1]
-        )
-        context["next_meetings"] = list(
-            Meeting.objects.filter(
-                group__in=[m.group for m in context["memberships"]],
-                pk=Subquery(first_upcoming),
-            )
-            .select_related("group")
-            .order_by("starts_at")
-        )
-        context["my_tasks"] = list(
-            ActionItem.objects.for_start_page(
-                person, [membership.group for membership in context["memberships"]]
-            )
-        )
-        context["visit_participations"] = list(
-            Participant.objects.upcoming_for(person, context["memberships"])
-        )
-    return render(request, "groupwork/home.html", context)
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from groupwork.access import membership_for
 from groupwork.forms import check_date_range
 from meetings import importer
+from publishing import gate
 
 EXTENSIONS = (".md", ".txt", ".docx")
 # The bytes go back to the browser in the preview form, base64-encoded: the total must stay
@@ -216,7 +217,7 @@ def confirm(request, group_slug):
 
 
 def _publish(request, meeting, name):
-    findings = importer.publish_if_clean(meeting, request.user)
+    findings = gate.publish_if_clean(meeting, request.user)
     if not findings:
         messages.success(request, _("%(name)s är publicerad.") % {"name": name})
         return

@@ -950,13 +950,3 @@ def _content_type(filename):
 def _remove_file(attachment):
     if attachment is not None and attachment.file.name:
         attachment.file.storage.delete(attachment.file.name)
-
-
-def publish_if_clean(meeting, user=None):
-    """Publish imported minutes that pass the privacy check; return what it found otherwise."""
-    from groupwork import privacy
-
-    findings = privacy.unresolved(privacy.check_meeting(meeting))
-    if not findings:
-        meeting.publish(by=user)
-    return findings

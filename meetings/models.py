@@ -237,59 +237,31 @@ class Meeting(models.Model):
             history_change_reason=""
         ).select_related("history_user__person")
 
-    # publishing: the open site (groupwork.privacy checks, groupwork.publishing calls these)
-    def publish(self, by=None):
-        """Approved → published on the open site, never while the privacy check finds anything.
-
-        What the public sees is frozen as a snapshot (publishing.Snapshot): nothing that
-        changes afterwards reaches the public until the minutes are published again, which
-        runs the check again. The public slug (the date, "-2" for a second meeting that day)
-        is set at the first publication and never changed.
-        Raises groupwork.privacy.NotPublishable.
-        """
-        from groupwork import privacy
-
-        with transaction.atomic():
-            # One publisher at a time, and what is frozen is what was checked.
-            Meeting.objects.select_for_update().filter(pk=self.pk).exists()
-            self.refresh_from_db()
-            if self.status not in (self.Status.APPROVED, self.Status.PUBLISHED):
-                raise privacy.NotPublishable(_("Bara justerade anteckningar kan publiceras."))
-            if privacy.unresolved(privacy.check_meeting(self)):
-                raise privacy.NotPublishable(
-                    _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
-                )
-            if self.status == self.Status.APPROVED:
-                slug = self.public_slug or privacy.unique_public_slug(
-                    Meeting.objects.filter(group_id=self.group_id),
-                    f"{timezone.localtime(self.starts_at):%Y-%m-%d}",
-                )
-                self._change_status(
-                    self.Status.PUBLISHED,
-                    [self.Status.APPROVED],
-                    by,
-                    _("Publicerat"),
-                    public_slug=slug,
-                    published_at=self.published_at or timezone.now(),
-                    unpublished_at=None,
-                )
-            return privacy.freeze_minutes(self)
+    # The open site: publishing.gate decides whether these may happen.
+    def mark_published(self, by, public_slug):
+        """Approved → published. The public slug is set at the first publication, never changed."""
+        self._change_status(
+            self.Status.PUBLISHED,
+            [self.Status.APPROVED],
+            by,
+            _("Publicerat"),
+            public_slug=public_slug,
+            published_at=self.published_at or timezone.now(),
+            unpublished_at=None,
+        )
 
     def unpublish(self, by=None):
-        """Published → approved: the public page answers 410 Gone at once."""
-        from groupwork import privacy
-
+        """Published → approved: the public page answers 410 Gone at once (publishing drops
+        its snapshot)."""
         if self.status != self.Status.PUBLISHED:
             return
-        with transaction.atomic():
-            self._change_status(
-                self.Status.APPROVED,
-                [self.Status.PUBLISHED],
-                by,
-                _("Avpublicerat"),
-                unpublished_at=timezone.now(),
-            )
-            privacy.thaw(meeting=self)
+        self._change_status(
+            self.Status.APPROVED,
+            [self.Status.PUBLISHED],
+            by,
+            _("Avpublicerat"),
+            unpublished_at=timezone.now(),
+        )
 
 
 class Attendance(models.Model):

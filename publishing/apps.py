@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = _("Publicering")
+
+    def ready(self):
+        from publishing import gate, responses
+
+        # In management commands too: taking something off the open site drops its snapshot,
+        # and every change to what public pages show expires them.
+        gate.connect()
+        responses.connect()

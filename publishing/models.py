@@ -5,6 +5,7 @@ Snapshot and nothing else: an edit after publishing changes nothing public until
 facilitator runs the check and publishes again, and unpublishing deletes the snapshot.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,7 @@ class Snapshot(models.Model):
     # The public list's order and title, so that the list reads no content.
     date = models.DateField()
     title = models.CharField(max_length=300)
-    # The public view-model (groupwork.privacy.PublicMinutes / PublicReport) as JSON.
+    # The public view-model (publishing.privacy.PublicMinutes / PublicReport) as JSON.
     content = models.JSONField()
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -57,3 +58,42 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.title}"
+
+
+class Confirmation(models.Model):
+    """A facilitator's word that one match of the privacy check is fine in one meeting's
+    minutes or one visit's report ("Anna Lindh-huset")."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    visit = models.ForeignKey(
+        StudyVisit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    match = models.CharField(max_length=300)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = _("bekräftat fynd")
+        verbose_name_plural = _("bekräftade fynd")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "match"], name="confirmation_unique_in_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "kind", "match"], name="confirmation_unique_in_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, visit__isnull=True)
+                | Q(meeting__isnull=True, visit__isnull=False),
+                name="confirmation_of_one_thing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting or self.visit}: {self.match}"

@@ -22,10 +22,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import ProgressNote
-from groupwork import privacy
-from groupwork.models import Invitation, PrivacyConfirmation
+from publishing import detection, gate, privacy
+from groupwork.models import Invitation
 from meetings.models import Attachment, Meeting
-from publishing.models import Snapshot
+from publishing.models import Confirmation, Snapshot
 from tests.factories import (
     make_attendance,
     make_facilitator,
@@ -40,7 +40,7 @@ from visits.models import Participant
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ["groupwork", "meetings", "actions", "visits", "publishing"]
+OUR_APPS = ["groupwork", "meetings", "actions", "visits", "publishing", "overview"]
 
 # Text fields that are not planted, each with its reason. Choice fields are left out by
 # themselves: what they hold is one of the app's own words.
@@ -49,13 +49,12 @@ NOT_PLANTED = {
     "groupwork.Group.slug": "an address, chosen by the administrator",
     "groupwork.Person.calendar_token": "a secret made by the app",
     "groupwork.Invitation.token": "a secret made by the app",
-    "groupwork.PrivacyConfirmation.scope": "the check's own bookkeeping",
-    "groupwork.PrivacyConfirmation.kind": "the check's own bookkeeping",
-    "groupwork.PrivacyConfirmation.match": "the check's own bookkeeping",
-    "groupwork.SearchEntry.source": "rebuilt from the fields planted here",
-    "groupwork.SearchEntry.title": "rebuilt from the fields planted here",
-    "groupwork.SearchEntry.decision": "rebuilt from the fields planted here",
-    "groupwork.SearchEntry.body": "rebuilt from the fields planted here",
+    "publishing.Confirmation.kind": "the check's own bookkeeping",
+    "publishing.Confirmation.match": "the check's own bookkeeping",
+    "overview.SearchEntry.source": "rebuilt from the fields planted here",
+    "overview.SearchEntry.title": "rebuilt from the fields planted here",
+    "overview.SearchEntry.decision": "rebuilt from the fields planted here",
+    "overview.SearchEntry.body": "rebuilt from the fields planted here",
     "meetings.Meeting.public_slug": "made by the app from the date",
     "meetings.Meeting.import_checksum": "a hash made by the app",
     "meetings.Attachment.content_type": "checked against a list of file types on upload",
@@ -144,7 +143,7 @@ def _world():
     Participant.objects.create(visit=visit, person=barbro, status=Participant.Status.CONFIRMED)
     Participant.objects.create(visit=visit, guest_name="Gunnel", guest_role="Värd",
                                status=Participant.Status.CONFIRMED)
-    PrivacyConfirmation.objects.create(group=group, scope="x", kind="name", match="x")
+    Confirmation.objects.create(meeting=meeting, kind="name", match="x")
     return group, anne, meeting, visit
 
 
@@ -162,14 +161,11 @@ def _plant():
     return planted
 
 
-def _confirm_everything(meeting_or_visit, check, scope):
+def _confirm_everything(meeting_or_visit, check):
     """A careless facilitator: every finding she can mark as fine, she does."""
     for finding in check(meeting_or_visit):
         if finding.can_be_confirmed:
-            PrivacyConfirmation.objects.get_or_create(
-                scope=scope, kind=finding.kind, match=finding.match,
-                group=meeting_or_visit.group,
-            )
+            gate.confirm(meeting_or_visit, finding.kind, finding.match, by=None)
 
 
 def _public_urls(meeting, visit):
@@ -217,10 +213,10 @@ def test_no_canary_planted_in_any_field_reaches_any_public_url(client):
     planted = _plant()
     meeting.refresh_from_db()
     visit.refresh_from_db()
-    _confirm_everything(meeting, privacy.check_meeting, privacy.meeting_scope(meeting))
-    _confirm_everything(visit, privacy.check_visit, privacy.visit_scope(visit))
-    meeting.publish(by=anne.user)
-    visit.publish_report(by=anne.user)
+    _confirm_everything(meeting, privacy.check_meeting)
+    _confirm_everything(visit, privacy.check_visit)
+    gate.publish_minutes(meeting, by=anne.user)
+    gate.publish_report(visit, by=anne.user)
 
     fetched = 0
     for url, query in _public_urls(meeting, visit):
@@ -244,9 +240,9 @@ def test_a_careless_facilitator_cannot_confirm_an_unbalanced_internal_marker(cli
     make_item(meeting, notes="Allt här är öppet.\n[intren]Barbros ekonomi[/intern]")
     findings = privacy.unresolved(privacy.check_meeting(meeting))
     assert [f.kind for f in findings] == ["internal"]
-    _confirm_everything(meeting, privacy.check_meeting, privacy.meeting_scope(meeting))
-    with pytest.raises(privacy.NotPublishable):
-        meeting.publish()
+    _confirm_everything(meeting, privacy.check_meeting)
+    with pytest.raises(gate.NotPublishable):
+        gate.publish_minutes(meeting)
     assert not Snapshot.objects.exists()
 
 
@@ -278,7 +274,7 @@ def test_an_edited_report_stays_as_published_until_the_check_runs_again(client):
                        report="Vi lärde oss mycket.")
     Participant.objects.create(visit=visit, person=barbro, writes_report=True,
                                status=Participant.Status.CONFIRMED)
-    visit.publish_report(by=anne.user)
+    gate.publish_report(visit, by=anne.user)
     public = reverse("public:report", args=[group.slug, visit.public_slug])
     args = {"group_slug": group.slug, "pk": visit.pk}
 
@@ -340,7 +336,7 @@ def test_what_people_type_is_found_and_never_published(text, kind, leak):
     meeting = make_meeting(group, status=Meeting.Status.APPROVED)
     make_item(meeting, notes=text)
     assert kind in [f.kind for f in privacy.check_meeting(meeting)]
-    _confirm_everything(meeting, privacy.check_meeting, privacy.meeting_scope(meeting))
+    _confirm_everything(meeting, privacy.check_meeting)
     item = privacy.public_minutes(meeting).items[0]
     for shown in (item.notes, str(item.notes_html)):
         assert leak not in (re.sub(r"\D", "", shown) if leak.isdigit() else shown), shown
@@ -357,7 +353,7 @@ def test_what_people_type_is_found_and_never_published(text, kind, leak):
     ],
 )
 def test_internal_passages_are_cut_nested_or_not(text, public):
-    context = privacy.Context("", frozenset())
+    context = detection.Context("", frozenset())
     assert context.public_text(text) == public
 
 
@@ -365,7 +361,7 @@ def test_a_snapshot_made_by_an_older_version_still_shows():
     group = make_group("Öppna gruppen", slug="oppna", is_public=True)
     meeting = make_meeting(group, status=Meeting.Status.APPROVED)
     make_item(meeting, notes="Vi åker till Oslo.")
-    meeting.publish()
+    gate.publish_minutes(meeting)
     snapshot = Snapshot.objects.get()
     snapshot.content["items"][0].pop("outcome")  # a field added since
     snapshot.content["retired"] = "x"  # a field dropped since

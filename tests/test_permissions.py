@@ -19,8 +19,9 @@ from groupwork.models import Invitation, Membership
 from meetings.models import Attachment, Attendance
 from tests.factories import make_item, make_meeting, make_visit
 from visits.models import Participant
+from publishing import gate
 
-OUR_APPS = ("groupwork.", "meetings.", "actions.", "visits.")
+OUR_APPS = ("groupwork.", "meetings.", "actions.", "visits.", "publishing.", "overview.")
 VISITORS = ("anonymous", "outsider", "member", "facilitator")
 
 LOGIN = 302  # anonymous: redirect to the login page
@@ -248,9 +249,9 @@ def world(group, facilitator, member, outsider):
         content_type="application/pdf", size=8, is_public=True,
     )
     confirm_findings(w.published)
-    w.published.publish()
+    gate.publish_minutes(w.published)
     w.public_visit = make_visit(w.public_group, report="Vi lärde oss mycket i Oslo.")
-    w.public_visit.publish_report()
+    gate.publish_report(w.public_visit)
     return w
 
 

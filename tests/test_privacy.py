@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from groupwork import privacy
-from groupwork.models import PrivacyConfirmation
+from publishing import privacy
+from publishing.models import Confirmation
 from meetings.models import Meeting
 from tests.factories import (
     make_attendance,
@@ -239,8 +239,8 @@ def test_line_numbers_count_the_lines_of_an_internal_passage(meeting):
 
 def test_a_confirmation_resolves_exactly_that_match(meeting, facilitator):
     make_item(meeting, "Lokal", notes="Vi ses i Anna Lindh-huset. Anna Berg kommer.")
-    PrivacyConfirmation.objects.create(
-        group=meeting.group, scope=privacy.meeting_scope(meeting), kind="name",
+    Confirmation.objects.create(
+        meeting=meeting, kind="name",
         match="Anna Lindh-huset", confirmed_by=facilitator.user,
     )
     findings = privacy.check_meeting(meeting)
@@ -253,8 +253,8 @@ def test_a_confirmation_resolves_exactly_that_match(meeting, facilitator):
 
 def test_confirmation_of_another_meeting_does_not_count(meeting, facilitator):
     other = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
-    PrivacyConfirmation.objects.create(
-        group=meeting.group, scope=privacy.meeting_scope(other), kind="name",
+    Confirmation.objects.create(
+        meeting=other, kind="name",
         match="Anna Berg", confirmed_by=facilitator.user,
     )
     make_item(meeting, "Punkt", notes="Anna Berg kommer.")
@@ -265,11 +265,10 @@ def test_confirmation_of_another_meeting_does_not_count(meeting, facilitator):
 
 
 def test_contact_details_are_masked_at_render_even_when_confirmed(meeting, facilitator):
-    scope = privacy.meeting_scope(meeting)
     for kind, match in [("email", "eva@exempel.se"), ("phone", "042-10 50 00"),
                         ("personnummer", "850101-1234")]:
-        PrivacyConfirmation.objects.create(group=meeting.group, scope=scope, kind=kind,
-                                           match=match, confirmed_by=facilitator.user)
+        Confirmation.objects.create(meeting=meeting, kind=kind, match=match,
+                                    confirmed_by=facilitator.user)
     make_item(meeting, "Kontakt",
               notes="[Mejla](mailto:eva@exempel.se) eva@exempel.se, 042-10 50 00, 850101-1234")
     html = privacy.public_minutes(meeting).items[0].notes_html

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from groupwork.search import SearchEntry, _stem, published_entries, run_search
+from overview.models import SearchEntry
+from overview.search import _stem, published_entries, run_search
 from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
+from publishing import gate
 
 pytestmark = pytest.mark.django_db
 
@@ -267,14 +269,14 @@ def test_the_stored_vector_is_filled_on_save(group):
 
 
 def test_sqlite_fallback_excerpt_marks_the_match_and_escapes_first():
-    from groupwork.search import _excerpt
+    from overview.search import _excerpt
 
     html = _excerpt("Vi pratade om <b>föräldrarna</b> och resan.", "förälder")
     assert "&lt;b&gt;<mark>föräld</mark>rarna&lt;/b&gt;" in html
 
 
 def test_sqlite_fallback_filter_finds_inflections(group):
-    from groupwork.search import _sqlite_filter
+    from overview.search import _sqlite_filter
 
     make_item(_minutes(group), heading="Punkt", notes="Studiebesöket i Oslo.")
     make_item(_minutes(group), heading="Annan", notes="Om föräldrarna.")
@@ -289,7 +291,7 @@ def test_sqlite_fallback_filter_finds_inflections(group):
 
 def _publish(meeting, facilitator):
     meeting.approve(by=facilitator.user)
-    meeting.publish(by=facilitator.user)
+    gate.publish_minutes(meeting, by=facilitator.user)
 
 
 def test_public_search_finds_only_published_minutes_of_public_groups(

@@ -166,7 +166,7 @@ class StudyVisit(models.Model):
         return self.report_version
 
     def mark_report_for_publication(self, publish, by=None):
-        """The writers' wish; only the facilitator's publish_report() puts it on the open site.
+        """The writers' wish; only publishing.gate puts it on the open site.
         Unmarking takes a published report off the open site at once."""
         self.report_publish = publish
         self._history_user = by
@@ -199,43 +199,18 @@ class StudyVisit(models.Model):
             p.person_id == membership.person_id and p.writes_report for p in participants
         )
 
-    # publishing: the open site (groupwork.privacy checks, groupwork.publishing calls these)
-    def publish_report(self, by=None):
-        """Put the report on the open site, never while the privacy check finds anything.
-
-        What the public sees is frozen as a snapshot (publishing.Snapshot): later edits reach
-        the public only when the report is published again, which runs the check again. The
-        public slug (first day and destination) is set once and never changed.
-        Raises groupwork.privacy.NotPublishable.
-        """
-        from groupwork import privacy
-
-        with transaction.atomic():
-            # One publisher at a time, and what is frozen is what was checked.
-            StudyVisit.objects.select_for_update().filter(pk=self.pk).exists()
-            self.refresh_from_db()
-            if not self.report.strip():
-                raise privacy.NotPublishable(_("Det finns ingen rapport att publicera."))
-            if privacy.unresolved(privacy.check_visit(self)):
-                raise privacy.NotPublishable(
-                    _("Integritetskontrollen har fynd som ännu inte är åtgärdade.")
-                )
-            changed = not self.public_slug or not self.report_is_public
-            if not self.public_slug:
-                day = self.starts_on or timezone.localdate()
-                self.public_slug = privacy.unique_public_slug(
-                    StudyVisit.objects.filter(group_id=self.group_id),
-                    # The checked destination: an address is public, so nothing unchecked.
-                    f"{day:%Y-%m-%d}-{privacy.strict_text(self.destination)}",
-                )
-            if not self.report_is_public:
-                self.report_publish = True
-                self.report_published_at = self.report_published_at or timezone.now()
-                self.report_unpublished_at = None
-            if changed:
-                self._history_user = by
-                self.save()
-            return privacy.freeze_report(self)
+    # The open site: publishing.gate decides whether these may happen.
+    def mark_report_published(self, by, public_slug):
+        """The report is on the open site; its public slug is set once and never changed."""
+        changed = not self.public_slug or not self.report_is_public
+        self.public_slug = self.public_slug or public_slug
+        if not self.report_is_public:
+            self.report_publish = True
+            self.report_published_at = self.report_published_at or timezone.now()
+            self.report_unpublished_at = None
+        if changed:
+            self._history_user = by
+            self.save()
 
     @property
     def report_is_public(self):
@@ -244,16 +219,13 @@ class StudyVisit(models.Model):
         )
 
     def unpublish_report(self, by=None):
-        """Take the report off the open site: its page answers 410 Gone at once."""
-        from groupwork import privacy
-
+        """Take the report off the open site: its page answers 410 Gone at once (publishing
+        drops its snapshot)."""
         if not self.report_published_at or self.report_unpublished_at:
             return
-        with transaction.atomic():
-            self.report_unpublished_at = timezone.now()
-            self._history_user = by
-            self.save()
-            privacy.thaw(visit=self)
+        self.report_unpublished_at = timezone.now()
+        self._history_user = by
+        self.save()
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.utils import formats, timezone
 
 from groupwork.models import Group
 from meetings import importer
+from publishing import gate
 from meetings.importer import ImportProblem
 
 
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         return True
 
     def _publish(self, meeting):
-        findings = importer.publish_if_clean(meeting)
+        findings = gate.publish_if_clean(meeting)
         if not findings:
             self.stdout.write("Publicerad på den öppna webbplatsen.")
             return

@@ -1,19 +1,12 @@
-"""The public site (no login): what Öppna soc mirrors. Every view renders through
-groupwork.privacy."""
+"""The public pages of published minutes and reports (mounted at /oppet/ by groupwork.urls,
+after the public search and calendar). Every view reads a Snapshot and nothing else."""
 
 from django.urls import path
 
-from groupwork import calendar, search
-from meetings import public as minutes
-from visits import public as reports
-
-app_name = "public"
+from publishing import minutes, reports
 
 urlpatterns = [
     path("", minutes.index, name="index"),
-    path("sok/", search.public_search, name="search"),
-    path("<slug:group_slug>/kalender.ics", calendar.public_feed, name="calendar"),
-    # After the fixed paths above: a group slug could otherwise shadow them.
     path("<slug:group_slug>/", minutes.group_page, name="group"),
     path("<slug:group_slug>/feed/", minutes.feed, name="feed"),
     path(

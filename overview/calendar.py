@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionItem
-from groupwork import privacy
+from publishing import detection
 from groupwork.access import membership_for
 from groupwork.models import Group, Person, new_token
 from meetings.models import Meeting
@@ -213,12 +213,12 @@ def public_feed(request, group_slug):
     privacy check finds nothing in it: these meetings have not been published."""
     group = get_object_or_404(Group, slug=group_slug, is_public=True)
     members = Person.objects.filter(memberships__group=group)
-    names = frozenset(privacy.first_name(n) for n in members.values_list("first_name", flat=True))
+    names = frozenset(detection.first_name(n) for n in members.values_list("first_name", flat=True))
     calendar = _calendar(group.name)
     summary = _("%(group)s: möte") % {"group": group.name}
     upcoming = group.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")
     for meeting in upcoming:
-        place = meeting.location_is_public and privacy.checked_place(meeting.location, names)
+        place = meeting.location_is_public and detection.checked_place(meeting.location, names)
         calendar.add_component(_meeting_event(meeting, summary, place or ""))
     response = _response(calendar, f"{group.slug}.ics")
     response["Cache-Control"] = "public, max-age=900"

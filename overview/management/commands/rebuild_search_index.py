@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from actions.models import ActionItem
-from groupwork import search
+from overview import search
 from meetings.models import AgendaItem, Meeting
 from publishing.models import Snapshot
 from visits.models import StudyVisit

@@ -10,7 +10,7 @@ those pages: the internal notes of an agenda item (shown to facilitators only) a
 and the minutes of a planned or draft meeting are found only by facilitators and the adjuster.
 The host contact of a visit is indexed: every member sees it on the visit page.
 
-Published minutes get rows of their own (is_public) built from groupwork.privacy's
+Published minutes get rows of their own (is_public) built from publishing.privacy's
 public_minutes(): exactly the text of the public page, internal passages cut and findings
 masked. The public search reads only those rows, so it can never match text the public
 cannot read.
@@ -27,30 +27,29 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
-    SearchVectorField,
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Count, F, Max, Min, Q, Value, Window
 from django.db.models.functions import Concat
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
-from groupwork import privacy, staffcache
+from groupwork import staffcache
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
 from groupwork.views import whole_number
 from meetings.models import Meeting
+from overview.models import SearchEntry
+from publishing import privacy
 
 CONFIG = "swedish"
 MAX_QUERY = 200
@@ -60,65 +59,7 @@ PER_PAGE = 20
 _START, _STOP = "\ue000", "\ue001"
 
 
-class SearchEntry(models.Model):
-    class Kind(models.TextChoices):
-        MINUTES = "minutes", _("protokoll")
-        DECISION = "decision", _("beslut")
-        TASK = "task", _("uppgift")
-        VISIT = "visit", _("studiebesök")
-
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="search_entries")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    # "meeting:<pk>", "item:<pk>", "task:<pk>", "visit:<pk>"; "public-meeting:<pk>" and
-    # "public-item:<meeting pk>:<number>" for the public rows.
-    source = models.CharField(max_length=40, unique=True)
-    is_public = models.BooleanField(default=False)
-    object_id = models.PositiveBigIntegerField()
-    # Set for the rows of a meeting and its items: who may read them depends on its status.
-    meeting = models.ForeignKey(
-        "meetings.Meeting",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    title = models.CharField(max_length=300)
-    decision = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    date = models.DateField(null=True, blank=True)
-    # Only filled on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-
-    class Meta:
-        ordering = ["-date", "-id"]
-        verbose_name = _("sökpost")
-        verbose_name_plural = _("sökposter")
-        indexes = [
-            # The search pages: the full-text match. Created on PostgreSQL only (migration 0002).
-            GinIndex(fields=["search_vector"], name="search_vector_gin"),
-            # The search page's filters by group, kind and year.
-            models.Index(fields=["group", "kind", "date"], name="search_group_kind_date"),
-            # The search page's years: the first and last date of the person's groups.
-            models.Index(fields=["group", "date"], name="search_group_date"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        slug = self.group.slug
-        if self.kind == self.Kind.TASK:
-            return reverse("actions:detail", args=[slug, self.object_id])
-        if self.kind == self.Kind.VISIT:
-            return reverse("visits:detail", args=[slug, self.object_id])
-        url = reverse("meetings:detail", args=[slug, self.meeting_id])
-        return url if self.source.startswith("meeting:") else f"{url}#punkt-{self.object_id}"
-
-    def get_public_url(self):
-        return reverse("public:minutes", args=[self.group.slug, self.meeting.public_slug])
-
-
-# The index: one function per kind of source, called by groupwork.signals and the
+# The index: one function per kind of source, called by overview.signals and the
 # rebuild_search_index command.
 
 

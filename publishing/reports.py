@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from groupwork import privacy
-from meetings.public import snapshot_or_gone
+from publishing import privacy, responses
+from publishing.minutes import snapshot_or_gone
 from publishing.models import Snapshot
 
 
@@ -20,4 +20,4 @@ def report(request, group_slug, public_slug):
         )
         return html, snapshot.updated_at
 
-    return privacy.public_response(request, request.path, build)
+    return responses.public_response(request, request.path, build)

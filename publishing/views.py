@@ -3,7 +3,6 @@ publish and unpublish, for minutes and study-visit reports. Facilitators only.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models.signals import post_delete, post_migrate, post_save
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import privacy
+from publishing import detection, gate, privacy
 from groupwork.access import membership_for
-from groupwork.models import Group, PrivacyConfirmation
+
 from meetings.models import Meeting, StatusError
 from publishing.models import Snapshot
 
@@ -44,18 +43,13 @@ def _visit_for(request, group_slug, pk):
     return get_object_or_404(membership.group.study_visits.select_related("group"), pk=pk)
 
 
-def _check_page(request, obj, findings, scope, context):
+def _check_page(request, obj, findings, context):
     snapshot = Snapshot.objects.filter(**{context["kind"]: obj}).first()
     context["is_published"] = snapshot is not None
     context["public_is_older"] = snapshot is not None and privacy.public_version_is_older(
         obj, snapshot
     )
-    confirmations = {
-        (c.kind, c.match): c
-        for c in PrivacyConfirmation.objects.filter(scope=scope).select_related(
-            "confirmed_by__person"
-        )
-    }
+    confirmations = gate.confirmations(obj)
     resolved = [(f, confirmations.get((f.kind, f.match))) for f in findings if f.resolved]
     return render(
         request,
@@ -66,7 +60,7 @@ def _check_page(request, obj, findings, scope, context):
             "unresolved": privacy.unresolved(findings),
             "resolved": resolved,
             "always_masked": [
-                str(privacy.KINDS[kind]).lower() for kind in sorted(privacy.ALWAYS_MASKED)
+                str(detection.KINDS[kind]).lower() for kind in sorted(detection.ALWAYS_MASKED)
             ],
             **context,
         },
@@ -85,7 +79,6 @@ def meeting_check(request, group_slug, pk):
         request,
         meeting,
         findings,
-        privacy.meeting_scope(meeting),
         {
             "kind": "meeting",
             "title": _("Granska och publicera anteckningarna från %(date)s")
@@ -115,7 +108,6 @@ def visit_check(request, group_slug, pk):
         request,
         visit,
         findings,
-        privacy.visit_scope(visit),
         {
             "kind": "visit",
             "title": _("Granska och publicera rapporten från %(destination)s")
@@ -135,19 +127,14 @@ def visit_check(request, group_slug, pk):
     )
 
 
-def _confirm(request, obj, findings, scope):
+def _confirm(request, obj, findings):
     """Record that one match is fine; only a match the check actually found can be confirmed."""
     kind, match = request.POST.get("kind", ""), request.POST.get("match", "")
     if any(
         f.kind == kind and f.match == match and f.can_be_confirmed
         for f in privacy.unresolved(findings)
     ):
-        PrivacyConfirmation.objects.get_or_create(
-            scope=scope,
-            kind=kind,
-            match=match,
-            defaults={"group": obj.group, "confirmed_by": request.user},
-        )
+        gate.confirm(obj, kind, match, by=request.user)
         messages.success(request, _("”%(match)s” är markerat som okej.") % {"match": match})
     else:
         messages.warning(
@@ -159,7 +146,7 @@ def _confirm(request, obj, findings, scope):
 @login_required
 def meeting_confirm(request, group_slug, pk):
     meeting = _meeting_for(request, group_slug, pk)
-    _confirm(request, meeting, privacy.check_meeting(meeting), privacy.meeting_scope(meeting))
+    _confirm(request, meeting, privacy.check_meeting(meeting))
     return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
 
 
@@ -167,7 +154,7 @@ def meeting_confirm(request, group_slug, pk):
 @login_required
 def visit_confirm(request, group_slug, pk):
     visit = _visit_for(request, group_slug, pk)
-    _confirm(request, visit, privacy.check_visit(visit), privacy.visit_scope(visit))
+    _confirm(request, visit, privacy.check_visit(visit))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
 
 
@@ -177,8 +164,8 @@ def meeting_publish(request, group_slug, pk):
     meeting = _meeting_for(request, group_slug, pk)
     was_published = meeting.status == Meeting.Status.PUBLISHED
     try:
-        changed = meeting.publish(by=request.user)
-    except privacy.NotPublishable as refused:
+        changed = gate.publish_minutes(meeting, by=request.user)
+    except gate.NotPublishable as refused:
         messages.error(request, str(refused))
     except StatusError:
         messages.error(request, _("Anteckningarna ändrades samtidigt. Försök igen."))
@@ -211,8 +198,8 @@ def visit_publish(request, group_slug, pk):
     visit = _visit_for(request, group_slug, pk)
     was_published = visit.report_is_public
     try:
-        changed = visit.publish_report(by=request.user)
-    except privacy.NotPublishable as refused:
+        changed = gate.publish_report(visit, by=request.user)
+    except gate.NotPublishable as refused:
         messages.error(request, str(refused))
     else:
         if not changed:
@@ -231,37 +218,3 @@ def visit_unpublish(request, group_slug, pk):
     visit.unpublish_report(by=request.user)
     messages.success(request, _("Rapporten är borttagen från den öppna webbplatsen."))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
-
-
-def publish_demo(group, by=None):
-    """Publish the demo group's two most recent approved minutes and the reports marked for
-    publication, each only if the check passes (as it would be for a facilitator)."""
-    published = 0
-    meetings = group.meetings.filter(status=Meeting.Status.APPROVED).order_by("-starts_at")[:2]
-    for obj, publish in [(m, m.publish) for m in meetings] + [
-        (v, v.publish_report) for v in group.study_visits.filter(report_publish=True)
-    ]:
-        try:
-            publish(by=by)
-            published += 1
-        except privacy.NotPublishable:
-            pass
-    return published
-
-
-# Public pages are cached until public_content_changed() renews the generation. They show
-# snapshots, the group's name and description and nothing else, so only a change to those
-# renews it.
-
-
-def _changed(sender, **kwargs):
-    privacy.public_content_changed()
-
-
-for _model in (Group, Snapshot):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"publishing-save-{_model.__name__}")
-    post_delete.connect(
-        _changed, sender=_model, dispatch_uid=f"publishing-delete-{_model.__name__}"
-    )
-# A deployment migrates: pages rendered by the code before are not served after it.
-post_migrate.connect(_changed, dispatch_uid="publishing-migrate")

@@ -3,7 +3,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from actions import demo as actions_demo
 from groupwork.models import Group, Membership, Person
+from meetings import demo as meetings_demo, import_demo
+from publishing.gate import publish_demo
+from visits import demo as visits_demo
 
 DEMO_PASSWORD = "demo-losen-2026"
 DEMO_SLUG = "foraldragruppen"
@@ -60,21 +64,11 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.save()
         # Each app adds its part of the demo below, so that make run shows every feature.
-        from meetings import demo as meetings_demo
-
         meetings_demo.load(group, people)
-        from visits import demo as visits_demo
-
         visits_demo.load(group, people)
-        from actions import demo as actions_demo
-
         actions_demo.load(group, people)
-        from meetings import import_demo
-
         import_demo.load(group, people)
         # The public mirror: the newest approved minutes and marked reports, if they pass.
-        from groupwork.publishing import publish_demo
-
         publish_demo(group, people["Anne"].user)
         return group, people
 

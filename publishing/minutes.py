@@ -1,5 +1,5 @@
 """The public site's minutes, group pages and feed. Everything renders through
-groupwork.privacy: views never hand a model's own text to a template."""
+publishing.privacy: views never hand a model's own text to a template."""
 
 from io import BytesIO
 from pathlib import Path
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from groupwork import privacy
+from publishing import detection, privacy, responses
 from groupwork.models import Group
 from groupwork.views import whole_number
 from meetings.models import Attachment, Meeting
@@ -43,7 +43,7 @@ def snapshot_or_gone(request, group_slug, public_slug, kind=Snapshot.Kind.MINUTE
     owners = owners.filter(group__slug=group_slug, group__is_public=True)
     if owners.filter(public_slug=public_slug).exists():
         what = gettext_lazy("Anteckningarna" if kind == Snapshot.Kind.MINUTES else "Rapporten")
-        return privacy.gone(request, what)
+        return responses.gone(request, what)
     raise Http404
 
 
@@ -56,10 +56,10 @@ def index(request):
     def build():
         groups = list(Group.objects.filter(is_public=True).order_by("name"))
         for group in groups:
-            group.public_description = privacy.strict_html(group.description)
+            group.public_description = detection.strict_html(group.description)
         return render_to_string("public/index.html", {"groups": groups}, request), None
 
-    return privacy.public_response(request, request.path, build)
+    return responses.public_response(request, request.path, build)
 
 
 def _url(snapshot, group=None):
@@ -77,7 +77,7 @@ def group_page(request, group_slug):
 
     def build():
         group = _group(group_slug)
-        group.public_description = privacy.strict_html(group.description)
+        group.public_description = detection.strict_html(group.description)
         entries = list(group.snapshots.defer("content"))
         try:
             page = Paginator(entries, PAGE_SIZE).page(number)
@@ -92,7 +92,7 @@ def group_page(request, group_slug):
         )
         return html, _newest_change(entries)
 
-    return privacy.public_response(request, (request.path, number), build)
+    return responses.public_response(request, (request.path, number), build)
 
 
 def _published(request, group_slug, public_slug, render, content_type="text/html; charset=utf-8"):
@@ -104,7 +104,7 @@ def _published(request, group_slug, public_slug, render, content_type="text/html
             return snapshot
         return render(snapshot), snapshot.updated_at
 
-    return privacy.public_response(request, request.path, build, content_type)
+    return responses.public_response(request, request.path, build, content_type)
 
 
 @require_safe
@@ -211,7 +211,7 @@ def feed(request, group_slug):
         atom = _AtomWithContent(
             title=_("%(group)s – öppna anteckningar") % {"group": group.name},
             link=link,
-            description=privacy.strict_text(group.description),
+            description=detection.strict_text(group.description),
             language="sv",
             author_name=group.name,
             feed_url=base + reverse("public:feed", args=[group.slug]),
@@ -236,7 +236,7 @@ def feed(request, group_slug):
             )
         return atom.writeString("utf-8"), changed
 
-    return privacy.public_response(
+    return responses.public_response(
         request, request.path, build, content_type="application/atom+xml; charset=utf-8"
     )
 

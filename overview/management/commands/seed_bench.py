@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import ActionItem
-from groupwork import privacy, search
+from overview import search
+from publishing import privacy
 from groupwork.models import Group, Membership, Person
 from meetings.models import AgendaItem, Attendance, Meeting
 from publishing.models import Snapshot
@@ -434,7 +435,7 @@ class _Seeder:
         )
 
     def _index(self, source, obj, meeting, kind, title, decision, body, day, is_public=False):
-        """A row of the search index as groupwork.search writes it (obj: what it finds)."""
+        """A row of the search index as overview.search writes it (obj: what it finds)."""
         self.search_entries.append(
             search.SearchEntry(
                 group_id=(meeting or obj).group_id,

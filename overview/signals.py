@@ -1,9 +1,9 @@
-"""Keep the search index (groupwork.search) in step with the text it indexes."""
+"""Keep the search index (overview.search) in step with the text it indexes."""
 
 from django.db.models.signals import post_delete, post_save
 
 from actions.models import ActionItem
-from groupwork import search
+from overview import search
 from meetings.models import AgendaItem, Meeting
 from publishing.models import Snapshot
 from visits.models import StudyVisit

@@ -1,0 +1,43 @@
+"""The start page: what is next for the person, across their groups."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import render
+
+from actions.models import ActionItem
+from groupwork import staffcache
+from meetings.models import Meeting
+from visits.models import Participant
+
+
+@login_required
+@staffcache.per_session
+def home(request):
+    person = getattr(request.user, "person", None)
+    context = {"person": person, "memberships": []}
+    if person is not None:
+        context["memberships"] = list(person.memberships.active().select_related("group"))
+        # The next meeting of each group, however many are planned.
+        first_upcoming = (
+            Meeting.objects.upcoming()
+            .filter(group=OuterRef("group"))
+            .order_by("starts_at")
+            .values("pk")[:1]
+        )
+        context["next_meetings"] = list(
+            Meeting.objects.filter(
+                group__in=[m.group for m in context["memberships"]],
+                pk=Subquery(first_upcoming),
+            )
+            .select_related("group")
+            .order_by("starts_at")
+        )
+        context["my_tasks"] = list(
+            ActionItem.objects.for_start_page(
+                person, [membership.group for membership in context["memberships"]]
+            )
+        )
+        context["visit_participations"] = list(
+            Participant.objects.upcoming_for(person, context["memberships"])
+        )
+    return render(request, "groupwork/home.html", context)
