@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
 
-.PHONY: run test test-postgres test-sqlite setup browser redis axe messages bench
+.PHONY: run test layers test-postgres test-sqlite setup browser redis axe messages bench
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ redis:
 	@command -v redis-server >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
-test: setup browser redis axe test-postgres test-sqlite
+test: setup browser redis axe layers test-postgres test-sqlite
 
 # axe-core for the accessibility checks of the browser tests, one exact version from the npm
 # registry, unpacked once into var/ (tests/e2e/conftest.py reads it from there).
@@ -46,6 +46,10 @@ $(AXE_JS):
 	cd var && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
 	tar -xzf var/axe-core-$(AXE_VERSION).tgz -C var/axe-core-$(AXE_VERSION) --strip-components=1 package/axe.min.js
 	rm var/axe-core-$(AXE_VERSION).tgz
+
+# Imports run one way (pyproject.toml's [tool.importlinter]): an upward import fails the suite.
+layers: setup
+	$(VENV)/bin/lint-imports --no-cache
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q

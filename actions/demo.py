@@ -85,6 +85,23 @@ def load(group, people):
         for item in AgendaItem.objects.filter(meeting__group=group).select_related("meeting")
     }
     oslo = group.study_visits.filter(destination="Oslo").first()
+    # The visits demo runs first: the trip's own tasks, done before it.
+    bus = ActionItem.objects.create(
+        group=group,
+        study_visit=oslo,
+        title="Boka buss till Oslo",
+        due_date=oslo.starts_on - timedelta(days=14),
+    )
+    bus.owners.set([people["Carina"]])
+    bus.complete(by=people["Carina"].user)
+    hosts = ActionItem.objects.create(
+        group=group,
+        study_visit=oslo,
+        title="Skicka gruppens frågor till värdarna i Oslo",
+        due_date=oslo.starts_on - timedelta(days=7),
+    )
+    hosts.owners.set([people["Eva"], people["Anne"]])
+    hosts.complete(by=people["Eva"].user)
     for title, owners, heading, due_in, status, note in TASKS:
         item = items.get(heading)
         task = ActionItem(

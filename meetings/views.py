@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import ActionItem
 from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.markdown import render_markdown
@@ -68,7 +67,7 @@ def _follow_up(meeting):
     queries however many tasks the group has.
     """
     tasks = list(
-        ActionItem.objects.follow_up_for(meeting)
+        meeting.group.action_items.follow_up_for(meeting)
         .as_rows()
         .annotate(follow_up_total=Window(Count("id")))
         .prefetch_related("owners")[:FOLLOW_UP_LIMIT]

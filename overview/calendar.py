@@ -234,7 +234,7 @@ def subscribe(request):
     url = request.build_absolute_uri(path)
     return render(
         request,
-        "groupwork/calendar.html",
+        "overview/calendar.html",
         {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]},
     )
 

@@ -464,7 +464,7 @@ def search(request):
     page, query = _results(request, entries, form)
     return render(
         request,
-        "groupwork/search.html",
+        "overview/search.html",
         {"form": form, "page": page, "query": query, "show_group": len(groups) > 1},
     )
 
@@ -489,6 +489,6 @@ def public_search(request):
     page, query = _results(request, entries, form)
     return render(
         request,
-        "groupwork/search_public.html",
+        "overview/search_public.html",
         {"form": form, "page": page, "query": query},
     )

@@ -40,4 +40,4 @@ def home(request):
         context["visit_participations"] = list(
             Participant.objects.upcoming_for(person, context["memberships"])
         )
-    return render(request, "groupwork/home.html", context)
+    return render(request, "overview/home.html", context)

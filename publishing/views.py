@@ -28,7 +28,7 @@ def overview(request, group_slug):
     visits = group.study_visits.exclude(report="").order_by("-starts_on", "-id")
     return render(
         request,
-        "groupwork/publish_overview.html",
+        "publishing/publish_overview.html",
         {"group": group, "meetings": meetings, "visits": visits},
     )
 
@@ -53,7 +53,7 @@ def _check_page(request, obj, findings, context):
     resolved = [(f, confirmations.get((f.kind, f.match))) for f in findings if f.resolved]
     return render(
         request,
-        "groupwork/publish_check.html",
+        "publishing/publish_check.html",
         {
             "group": obj.group,
             "object": obj,

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from actions.models import ActionItem
 from meetings.models import AgendaItem
 from visits.models import Participant, StudyVisit
 
@@ -184,20 +183,3 @@ def load(group, people):
     for visit, word in ((oslo, "Oslo"), (copenhagen, "Köpenhamn"), (malmo, "Malmö")):
         for item in AgendaItem.objects.filter(meeting__group=group, heading__icontains=word):
             item.visits.add(visit)
-
-    bus = ActionItem.objects.create(
-        group=group,
-        study_visit=oslo,
-        title="Boka buss till Oslo",
-        due_date=oslo_day - timedelta(days=14),
-    )
-    bus.owners.set([people["Carina"]])
-    bus.complete(by=people["Carina"].user)
-    hosts = ActionItem.objects.create(
-        group=group,
-        study_visit=oslo,
-        title="Skicka gruppens frågor till värdarna i Oslo",
-        due_date=oslo_day - timedelta(days=7),
-    )
-    hosts.owners.set([people["Eva"], people["Anne"]])
-    hosts.complete(by=people["Eva"].user)
