@@ -421,13 +421,13 @@ def _freeze(obj, doc):
 
 
 def freeze_minutes(meeting):
-    """Called by Meeting.publish once the check passed: the minutes as the public sees them."""
+    """Called by the gate once the check passed: the minutes as the public sees them."""
     with translation.override("sv"):
         return _freeze(meeting, public_minutes(meeting))
 
 
 def freeze_report(visit):
-    """Called by StudyVisit.publish_report once the check passed."""
+    """Called by the gate once the check passed: the report as the public sees it."""
     with translation.override("sv"):
         return _freeze(visit, public_report(visit))
 
