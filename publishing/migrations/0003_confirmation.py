@@ -10,7 +10,7 @@ def copy_confirmations(apps, schema_editor):
     Confirmation = apps.get_model("publishing", "Confirmation")
     meetings = set(apps.get_model("meetings", "Meeting").objects.values_list("pk", flat=True))
     visits = set(apps.get_model("visits", "StudyVisit").objects.values_list("pk", flat=True))
-    new = []
+    new, given = [], []
     for old in Old.objects.all():
         kind, _colon, pk = old.scope.partition(":")
         owner = {"meeting": ("meeting_id", meetings), "visit": ("visit_id", visits)}.get(kind)
@@ -22,13 +22,13 @@ def copy_confirmations(apps, schema_editor):
                 kind=old.kind,
                 match=old.match,
                 confirmed_by_id=old.confirmed_by_id,
-                confirmed_at=old.confirmed_at,
             )
         )
+        given.append(old.confirmed_at)
     Confirmation.objects.bulk_create(new)
-    # auto_now_add set every confirmed_at to now: put back when each was given.
-    for confirmation in new:
-        Confirmation.objects.filter(pk=confirmation.pk).update(confirmed_at=confirmation.confirmed_at)
+    # auto_now_add stamped each with the time of the migration: put back when it was given.
+    for confirmation, confirmed_at in zip(new, given):
+        Confirmation.objects.filter(pk=confirmation.pk).update(confirmed_at=confirmed_at)
 
 
 class Migration(migrations.Migration):
