@@ -1,3 +1,6 @@
+"""import_minutes: a group's existing minutes from files, with their tasks and publishing on
+request; the shell's way to what the facilitator's import pages do."""
+
 from datetime import date as Date
 from pathlib import Path
 
@@ -6,8 +9,8 @@ from django.db import DatabaseError
 from django.utils import formats, timezone
 
 from groupwork.models import Group
-from meetings.import_views import save
 from meetings.importing import AlreadyImported, ImportProblem, files, parser, saving
+from overview.imports import save
 from publishing import gate
 
 

@@ -1,4 +1,9 @@
-"""The facilitator's page for importing old minutes: upload, preview with choices, confirm.
+"""The import of old minutes where it reaches above meetings: tasks and publishing.
+
+`meetings.importing` reads a file and saves its meeting; here are the facilitator's pages
+(upload, preview with choices, confirm) and `save`, which adds the tasks chosen from the
+suggestions in the same transaction (the import_minutes command uses it too). The pages
+sit among the meetings' pages (meetings:import).
 
 Between the preview and the confirmation the uploaded bytes travel in a hidden field,
 signed for this group and user and valid for an hour: nothing is stored on the server
@@ -107,7 +112,7 @@ def upload(request, group_slug):
         ]
         return render(
             request,
-            "meetings/import_preview.html",
+            "overview/import_preview.html",
             {
                 "group": group,
                 "files": files,
@@ -118,7 +123,7 @@ def upload(request, group_slug):
     imported = group.meetings.exclude(import_checksum="").order_by("-starts_at")
     return render(
         request,
-        "meetings/import.html",
+        "overview/import.html",
         {"group": group, "form": form, "imported": imported},
         status=400 if form.errors else 200,
     )
