@@ -583,6 +583,15 @@ def test_a_line_of_full_names_with_affiliations_in_brackets_is_a_list():
     ]
 
 
+def test_nordic_names_are_read_and_their_surnames_removed():
+    minutes = parser.parse(
+        "Möte 1 juni 2021\n\nNärvarande: Ørjan Hansen, Øystein Bø och Åsa\n\n"
+        "### Oslo\n\nØrjan Hansen och Øystein Bø visar Oslo.\n"
+    )
+    assert [a.name for a in minutes.attendees] == ["Ørjan", "Øystein", "Åsa"]
+    assert minutes.items[0].notes == "Ørjan och Øystein visar Oslo."
+
+
 def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
     text = "Möte 3 maj 2018\n\n### Övrigt\n\n" + "Lång text. " * 500 + "Slut\x00 här.\n"
     out, err, failed = run(_written(tmp_path / "m.md", text))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from groupwork.forms import check_date_range
+from groupwork.names import FIRST_NAME, LOWER, UPPER
 from meetings.importing import ImportProblem
 from meetings.importing.minutes import Attendee
 
@@ -95,13 +96,12 @@ def following(after, month, day):
 
 
 # ---------------------------------------------------------------------------------------
-# Labels and headings
+# Names, labels and headings
 
-_UPPER = "A-ZÅÄÖÉÜ"
-_LOWER = "a-zåäöéüèáø"
-NAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
-_SURNAME_WORD = rf"(?:[{_UPPER}][{_LOWER}{_UPPER}'’-]+|von|af|de|van|der)"
-FULL_NAME = rf"{NAME}(?: +{_SURNAME_WORD}){{0,3}}"
+# A word of a surname: in capitals ("ESKILSSON"), in parts ("O'Neil", "Lindberg-Mohlin"),
+# or a particle ("von").
+_SURNAME_WORD = rf"(?:[{UPPER}][{LOWER}{UPPER}'’-]+|von|af|de|van|der)"
+_FULL_NAME = rf"{FIRST_NAME}(?: +{_SURNAME_WORD}){{0,3}}"
 
 ATTENDEE_LABEL = re.compile(
     r"^(?P<label>närvarande(?: ledamöter| deltagare)?|deltagare|deltog|fasta ledamöter|"
@@ -130,8 +130,10 @@ _ADJUSTER_LABEL = re.compile(
 # The roles are attributes of Minutes.
 ROLE_LABELS = (("note_taker", _NOTE_TAKER_LABEL), ("adjuster", _ADJUSTER_LABEL))
 DECISION_LABEL = re.compile(r"^beslut\b\s*:?\s*(?P<rest>.*)$", re.I)
-SIGNATURE = re.compile(rf"^/\s*(?P<first>{FULL_NAME})$")
-SIGNATURE_PAIR = re.compile(rf"^(?P<first>{FULL_NAME})\s*/\s*(?P<second>{FULL_NAME})$")
+SIGNATURE = re.compile(rf"^/\s*(?P<first>{_FULL_NAME})$")
+SIGNATURE_PAIR = re.compile(
+    rf"^(?P<first>{_FULL_NAME})\s*/\s*(?P<second>{_FULL_NAME})$"
+)
 SEPARATOR = re.compile(r"^[-–—=_*~\s]{3,}$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
 _BOLD_LINE = re.compile(r"^(?:[-–—•*+]\s+)?(\*\*|__)(?P<text>[^*_].*?)\1\s*:?$")
@@ -188,7 +190,7 @@ def attendee(entry):
     notes = re.findall(r"\(([^)]*)\)", entry)
     rest = re.sub(r"\s*\([^)]*\)", "", entry).strip()
     match = re.match(
-        rf"^(?P<name>{FULL_NAME})(?:(?:\t+|\s*,\s*|\s+[-–—]\s+|\s{{2,}})(?P<aff>\S.*))?$", rest
+        rf"^(?P<name>{_FULL_NAME})(?:(?:\t+|\s*,\s*|\s+[-–—]\s+|\s{{2,}})(?P<aff>\S.*))?$", rest
     )
     if not match:
         return None
@@ -230,10 +232,10 @@ def attendees_in_line(text, inline=False):
     """
     text = re.sub(r"[*_]+", "", text).strip().rstrip(".")
     parts = [p for p in re.split(r"\s*[,;]\s*(?![^(]*\))|\s+(?:och|samt|&)\s+", text) if p]
-    full = [re.fullmatch(rf"{FULL_NAME}(?:\s*\([^)]*\))?", part) for part in parts]
+    full = [re.fullmatch(rf"{_FULL_NAME}(?:\s*\([^)]*\))?", part) for part in parts]
     is_list = (
         re.search(r"\s(?:och|samt|&)\s", text)
-        or all(re.fullmatch(NAME, part) for part in parts)
+        or all(re.fullmatch(FIRST_NAME, part) for part in parts)
         or inline and all(full) and (" " in parts[-1] or "(" in parts[-1])
     )
     if "\t" in text or not is_list or len(parts) == 1:
@@ -259,7 +261,7 @@ def rewrite_names(text, full_names):
             close = difflib.SequenceMatcher(None, m[1], surname).ratio() >= 0.75
             return first if close else m.group(0)
 
-        text = re.sub(rf"\b{re.escape(first)}\s+([{_UPPER}][{_LOWER}-]+)", _near, text)
+        text = re.sub(rf"\b{re.escape(first)}\s+([{UPPER}][{LOWER}-]+)", _near, text)
     return text
 
 
@@ -283,7 +285,7 @@ NEXT_MEETING = re.compile(
     r"(?:\s+(?:är|blir|hålls))?)\s*:?\s*",
     re.I,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”*_]*[A-ZÅÄÖÉ0-9])")
+SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=[\"”*_]*[{UPPER}0-9])")
 
 # Present tense in the minutes → the imperative that starts a task's title.
 _TASK_VERBS = {
@@ -306,7 +308,9 @@ _INFINITIVES = {
 _VERB_ALTERNATION = "|".join(
     re.escape(v) for v in sorted({*_TASK_VERBS, *_INFINITIVES}, key=len, reverse=True)
 )
-_OWNERS = rf"(?P<owners>{NAME}(?:\s*,\s*{NAME})*(?:\s+(?:och|&)\s+{NAME})?)"
+_OWNERS = (
+    rf"(?P<owners>{FIRST_NAME}(?:\s*,\s*{FIRST_NAME})*(?:\s+(?:och|&)\s+{FIRST_NAME})?)"
+)
 _TASK = re.compile(
     rf"(?:^|[,;:]\s+|\batt\s+){_OWNERS}\s+(?:(?:ska|skall|kommer att)\s+)?"
     rf"(?P<verb>{_VERB_ALTERNATION})\b(?P<rest>[^.!?]*)"
