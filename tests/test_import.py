@@ -592,6 +592,12 @@ def test_nordic_names_are_read_and_their_surnames_removed():
     assert minutes.items[0].notes == "Ørjan och Øystein visar Oslo."
 
 
+def test_a_line_of_only_emphasis_marks_is_text_not_a_heading():
+    minutes = parser.parse("Möte 1 maj 2020\n\n**\n\nVi pratade.\n\n_\n")
+    assert minutes.opening == "**\n\nVi pratade.\n\n_"
+    assert minutes.items == []
+
+
 def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
     text = "Möte 3 maj 2018\n\n### Övrigt\n\n" + "Lång text. " * 500 + "Slut\x00 här.\n"
     out, err, failed = run(_written(tmp_path / "m.md", text))

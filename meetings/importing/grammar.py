@@ -166,7 +166,7 @@ def explicit_heading(line):
 def looks_like_heading(plain_line):
     """Whether an unmarked line is short and capitalised, without the punctuation of text."""
     return (
-        len(plain_line) <= 90
+        0 < len(plain_line) <= 90  # "**" alone has no text left
         and len(plain_line.split()) <= 12
         and not re.search(r"[.!?,;]$", plain_line)
         and (plain_line[0].isupper() or plain_line[0].isdigit())
