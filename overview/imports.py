@@ -106,7 +106,7 @@ def upload(request, group_slug):
         form = UploadForm()
     if form.is_valid():
         members = list(group.memberships.values_list("person__first_name", flat=True))
-        files = [
+        previews = [
             _preview(membership, members, upload.name, upload.read(), form.cleaned_data["date"])
             for upload in form.cleaned_data["files"]
         ]
@@ -115,8 +115,8 @@ def upload(request, group_slug):
             "overview/import_preview.html",
             {
                 "group": group,
-                "files": files,
-                "importable": any(f.token for f in files),
+                "files": previews,
+                "importable": any(preview.token for preview in previews),
                 "can_publish": group.is_public,
             },
         )

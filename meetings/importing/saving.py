@@ -27,9 +27,11 @@ NEW_PEOPLE = ("guests", "members")
 
 @dataclass(frozen=True)
 class Saved:
+    """What `atomic_import` saved, for the caller's additions to link to."""
+
     meeting: Meeting
-    items: list  # the AgendaItems, in the order of Minutes.items
-    people: dict  # first name → Person, for the roles and the owners
+    items: list[AgendaItem]  # in the order of Minutes.items
+    people: dict[str, Person | None]  # first name → Person (None: a guest)
 
 
 def is_imported(group, data):
