@@ -3,7 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from groupwork import views
-from overview import calendar, search, views as overview
+from meetings import urls as meetings_urls
+from overview import calendar, imports, search, views as overview
 from publishing import urls as public_urls, views as publishing
 
 groupwork_patterns = [
@@ -88,11 +89,22 @@ public_patterns = [
     *public_urls.urlpatterns,
 ]
 
+# The import of old minutes is one of the meetings' pages, but it creates tasks and publishes,
+# which meetings may not: its views live in overview.
+meetings_patterns = [
+    *meetings_urls.urlpatterns,
+    path("importera/", imports.upload, name="import"),
+    path("importera/spara/", imports.confirm, name="import_confirm"),
+]
+
 urlpatterns = [
     # First: the public pages are the most requested, and no other path begins with oppet/.
     path("oppet/", include((public_patterns, "public"))),
     path("", include((groupwork_patterns, "groupwork"))),
-    path("grupper/<slug:group_slug>/moten/", include("meetings.urls")),
+    path(
+        "grupper/<slug:group_slug>/moten/",
+        include((meetings_patterns, meetings_urls.app_name)),
+    ),
     path("grupper/<slug:group_slug>/uppgifter/", include("actions.urls")),
     path("grupper/<slug:group_slug>/studiebesok/", include("visits.urls")),
     # No one adds an address to their account: it would mail a stranger in their name, and an

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 
 from groupwork.models import Group, Membership
-from meetings import importer
+from meetings.importing import files, parser, saving
 
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "minutes"
 
@@ -30,5 +30,5 @@ def load(group, people, folder=SAMPLES):
     )
     for path in sorted(folder.glob("*.md")):
         data = path.read_bytes()
-        preview = importer.parse(importer.read_text(data, path.name), member_names=["Anne"])
-        importer.save(preview, archive, data, path.name)
+        minutes = parser.parse(files.read_text(data, path.name), member_names=["Anne"])
+        saving.save(minutes, archive, data, path.name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import import_views, views
+from meetings import views
 
 app_name = "meetings"
 
@@ -37,6 +37,4 @@ urlpatterns = [
         views.delete_attachment,
         name="delete_attachment",
     ),
-    path("importera/", import_views.upload, name="import"),
-    path("importera/spara/", import_views.confirm, name="import_confirm"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupwork.markdown import render_markdown
+from groupwork.names import FIRST_NAME, LOWER, NAME_WORD, UPPER
 
 KINDS = {
     "name": _("Namn som ser ut som förnamn och efternamn"),
@@ -44,7 +45,6 @@ _PLACEHOLDERS = {
 
 # --- Detection -------------------------------------------------------------------------
 
-_UPPER = "A-ZÅÄÖÆØÜÉÈ"
 _LETTER = r"[^\W\d_]"
 _SP = r"[ \u00a0]+"  # a name and its surname stand on one line
 
@@ -74,10 +74,10 @@ _STREET = (
     r"gången|kajen|esplanaden|promenaden|stråket|slingan|ringen|kroken|terrassen|liden"
 )
 _ADDRESS = re.compile(
-    rf"(?<![\w-])(?:[{_UPPER}][a-zåäöé]+ )?[A-Za-zÅÄÖåäöé][a-zåäöé-]+?(?:{_STREET})"
+    rf"(?<![\w-])(?:[{UPPER}][a-zåäöé]+ )?[A-Za-zÅÄÖåäöé][a-zåäöé-]+?(?:{_STREET})"
     r"[ \u00a0]\d{1,4}(?:[ \u00a0]?[A-Za-z](?![\w]))?(?:[-–]\d{1,4})?"
     r"(?:,?[ \u00a0](?:lgh|lägenhet)[ \u00a0]?\d+)?(?![\w])"
-    rf"|(?<![\w-])\d{{3}}[ \u00a0]?\d{{2}}[ \u00a0][{_UPPER}][a-zåäö]+"
+    rf"|(?<![\w-])\d{{3}}[ \u00a0]?\d{{2}}[ \u00a0][{UPPER}][a-zåäö]+"
 )
 # A capitalised word with a typical Swedish surname ending, after another capitalised word
 # ("Maria Svensson"), or any word ending in -sson on its own ("Andersson ringde").
@@ -85,21 +85,20 @@ _SURNAME_ENDINGS = "sson|ström|qvist|kvist|quist|gren|berg|lund|holm|dahl|blad|
 # The endings are surnames on their own too ("Eva Lind"), although also words and places.
 _SURNAME_WORDS = "Lind|Berg|Lund|Holm|Dahl|Ström|Blom|Kvist|Qvist|Gren|Sten|Ek|Björk|Fors"
 _UNKNOWN_NAME = re.compile(
-    rf"(?<![\w-])(?P<first>[{_UPPER}][a-zåäöéü]+(?:-[{_UPPER}][a-zåäöéü]+)?){_SP}"
-    rf"(?P<last>(?:[{_UPPER}][a-zåäöéü]*(?:{_SURNAME_ENDINGS})|{_SURNAME_WORDS})s?)(?![\w-])"
-    rf"|(?<![\w-])(?P<alone>[{_UPPER}][a-zåäö]+sson)s?(?![\w-])"
+    rf"(?<![\w-])(?P<first>{FIRST_NAME}){_SP}"
+    rf"(?P<last>(?:[{UPPER}][{LOWER}]*(?:{_SURNAME_ENDINGS})|{_SURNAME_WORDS})s?)(?![\w-])"
+    rf"|(?<![\w-])(?P<alone>[{UPPER}][{LOWER}]+sson)s?(?![\w-])"
 )
 _PARTICLE = rf"(?:(?:af|av|von|van|de|du|la|le|da|di|der|den){_SP})?"
 # Two capitalised words in a row are a person's name far more often than not in Swedish,
 # where an organisation's name capitalises only its first word ("Öppna soc"): flagged
 # inside a sentence ("med Jessica Alfredson om"), and as a line of its own or the start
 # of a list line ("Per Norbeck, Bryggan", "Filippa Kurve<tab>Ängelholm").
-_CAPITALISED = rf"[{_UPPER}][a-zåäöéü]+(?:-[{_UPPER}]?[a-zåäöéü]+)*"
 _NAME_PAIR = re.compile(
-    rf"(?:(?<=[a-zåäöé,;:)] )|^[ \t]*(?:[-*•–][ \t]*)?(?={_CAPITALISED}(?: {_CAPITALISED})+"
-    rf"[ \t]*(?:$|[,\t(]|  )))(?P<first>{_CAPITALISED})"
+    rf"(?:(?<=[{LOWER},;:)] )|^[ \t]*(?:[-*•–][ \t]*)?(?={NAME_WORD}(?: {NAME_WORD})+"
+    rf"[ \t]*(?:$|[,\t(]|  )))(?P<first>{NAME_WORD})"
     # The rest is a lookahead, so that the next word is tried as a first name too.
-    rf"(?= (?P<last>{_CAPITALISED}(?: {_CAPITALISED})*)(?![\w-]))"
+    rf"(?= (?P<last>{NAME_WORD}(?: {NAME_WORD})*)(?![\w-]))"
 )
 
 
@@ -114,7 +113,7 @@ def _known_name_pattern(names):
     alternatives = "|".join(
         re.escape(n) for n in sorted({*names, *(n.upper() for n in names)}, key=len, reverse=True)
     )
-    word = rf"[{_UPPER}]{_LETTER}*(?:[-'’]{_LETTER}+)*"
+    word = rf"[{UPPER}]{_LETTER}*(?:[-'’]{_LETTER}+)*"
     # Every capitalised word that follows belongs to the name ("Annette Lindberg Mohlin");
     # a lookahead, so that a skipped list ("Anne Barbro Eskilsson") is tried from "Barbro".
     return re.compile(

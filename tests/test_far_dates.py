@@ -12,7 +12,7 @@ from actions.models import ActionItem
 from groupwork.forms import MembershipForm
 from groupwork.models import Membership, Person
 from meetings.forms import MeetingEditForm, PlanMeetingForm
-from meetings.import_views import UploadForm
+from overview.imports import UploadForm
 from tests.factories import make_meeting, make_task, make_visit
 from visits.forms import StudyVisitForm
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem
 from groupwork.models import Group, Membership, Person
-from meetings import importer
+from meetings.importing import ImportProblem, files, parser
 from meetings.models import AgendaItem, Attachment, Meeting
 from tests.factories import make_facilitator, make_member, make_swollen_docx
 
@@ -342,15 +342,15 @@ def test_docx_with_heading_styles_and_bold_paragraphs(group, tmp_path):
 
 
 def test_parse_reads_one_per_line_attendees_vid_tangenterna_and_infers_the_year():
-    preview = importer.parse(
+    minutes = parser.parse(
         "Möte den 12 december 2019\n\nDeltagare:\nBarbro\nEva Lund, Familjehem\n\n"
         "### Jul\n\nVi ses igen den 9 jan kl 13.\n\nVid tangenterna: Barbro\n"
     )
-    assert [(a["name"], a["affiliation"]) for a in preview["attendees"]] == [
+    assert [(a.name, a.affiliation) for a in minutes.attendees] == [
         ("Barbro", ""), ("Eva", "Familjehem"),
     ]
-    assert preview["note_taker"] == "Barbro"
-    assert _local(preview["next_meeting"]) == datetime(2020, 1, 9, 13, 0)
+    assert minutes.note_taker == "Barbro"
+    assert _local(minutes.next_meeting) == datetime(2020, 1, 9, 13, 0)
 
 
 def test_two_members_of_the_same_name_are_told_apart_by_affiliation(group, tmp_path):
@@ -375,7 +375,7 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(group):
                       ActionItem.objects.count(), Attachment.objects.count(),
                       Person.objects.count())
     meeting = Meeting.objects.get()
-    assert meeting.import_checksum == importer.checksum(NATVERKET.read_bytes())
+    assert meeting.import_checksum == files.checksum(NATVERKET.read_bytes())
 
 
 def test_the_original_file_is_kept_as_a_private_attachment(group):
@@ -451,9 +451,9 @@ def test_a_zip_that_is_no_word_document_or_is_cut_short_is_refused_with_a_messag
 def test_utf8_with_bom_and_windows_1252_read_the_same(tmp_path):
     text = "Möte 3 maj 2018\n\nNärvarande: Åsa, Örjan och Ärla\n\n### Övrigt\n\nInget.\n"
     for data in (b"\xef\xbb\xbf" + text.encode(), text.encode("cp1252"), text.encode("utf-16")):
-        preview = importer.parse(importer.read_text(data))
-        assert preview["title"] == "Möte 3 maj 2018"
-        assert [a["name"] for a in preview["attendees"]] == ["Åsa", "Örjan", "Ärla"]
+        minutes = parser.parse(files.read_text(data))
+        assert minutes.title == "Möte 3 maj 2018"
+        assert [a.name for a in minutes.attendees] == ["Åsa", "Örjan", "Ärla"]
 
 
 def test_date_option_is_used_when_the_text_has_none(group, tmp_path):
@@ -544,43 +544,58 @@ _MINUTES_LINES = st.sampled_from([
 @given(st.lists(st.one_of(_MINUTES_LINES, st.text(max_size=60)), max_size=25))
 def test_any_text_gives_a_preview_or_a_clear_problem(lines):
     try:
-        preview = importer.parse("\n".join(lines))
-    except importer.ImportProblem as problem:
+        minutes = parser.parse("\n".join(lines))
+    except ImportProblem as problem:
         assert str(problem)
         return
-    assert preview["date"] is not None
-    assert all(0 < len(item["heading"]) <= 300 for item in preview["items"])
-    assert all(0 < len(a["name"]) <= 60 for a in preview["attendees"])
-    assert all(task["owners"] for task in preview["tasks"])
+    assert minutes.date is not None
+    assert all(0 < len(item.heading) <= 300 for item in minutes.items)
+    assert all(0 < len(a.name) <= 60 for a in minutes.attendees)
+    assert all(task.owners for task in minutes.tasks)
 
 
 def test_contact_details_and_a_sentence_after_a_role_word_are_not_taken_as_people():
-    preview = importer.parse(
+    minutes = parser.parse(
         "Möte 1 juni 2021\n\nNärvarande:\nAnne Eskilsson, anne@exempel.se\nEva, 070-123 45 67\n"
         "\n### Info\n\nSekreterare på enheten berättar om läget.\n\nEkonomi/Budget\n\n"
         "Beslutet togs i våras.\n\n/Eva\n"
     )
-    assert [(a["name"], a["affiliation"]) for a in preview["attendees"]] == [
+    assert [(a.name, a.affiliation) for a in minutes.attendees] == [
         ("Anne", ""), ("Eva", ""),
     ]
-    notes = preview["items"][0]["notes"]
+    notes = minutes.items[0].notes
     assert "Sekreterare på enheten berättar om läget." in notes
     assert "Ekonomi/Budget" in notes and "Beslutet togs i våras." in notes
-    assert preview["items"][0]["decision"] == ""
-    assert (preview["note_taker"], preview["adjuster"]) == ("Eva", "")
+    assert minutes.items[0].decision == ""
+    assert (minutes.note_taker, minutes.adjuster) == ("Eva", "")
 
 
 def test_a_line_of_full_names_with_affiliations_in_brackets_is_a_list():
-    preview = importer.parse(
+    minutes = parser.parse(
         "Möte 1 juni 2021\n\n"
         "Närvarande: Anne Eskilsson (Socialförvaltningen), Bo Pettersson (Ria/G7)\n\n"
         "Frånvarande:\nPer Norbeck, Bryggan\n"
     )
-    assert [(a["name"], a["affiliation"], a["present"]) for a in preview["attendees"]] == [
+    assert [(a.name, a.affiliation, a.present) for a in minutes.attendees] == [
         ("Anne", "Socialförvaltningen", True),
         ("Bo", "Ria/G7", True),
         ("Per", "Bryggan", False),
     ]
+
+
+def test_nordic_names_are_read_and_their_surnames_removed():
+    minutes = parser.parse(
+        "Möte 1 juni 2021\n\nNärvarande: Ørjan Hansen, Øystein Bø och Åsa\n\n"
+        "### Oslo\n\nØrjan Hansen och Øystein Bø visar Oslo.\n"
+    )
+    assert [a.name for a in minutes.attendees] == ["Ørjan", "Øystein", "Åsa"]
+    assert minutes.items[0].notes == "Ørjan och Øystein visar Oslo."
+
+
+def test_a_line_of_only_emphasis_marks_is_text_not_a_heading():
+    minutes = parser.parse("Möte 1 maj 2020\n\n**\n\nVi pratade.\n\n_\n")
+    assert minutes.opening == "**\n\nVi pratade.\n\n_"
+    assert minutes.items == []
 
 
 def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
@@ -592,5 +607,5 @@ def test_a_stray_control_character_in_a_long_file_is_dropped(group, tmp_path):
 
 @pytest.mark.parametrize("day", ["31 december 9999", "1 januari 0001", "1 januari 1999"])
 def test_minutes_dated_outside_2000_to_2100_are_refused_with_the_forms_message(day):
-    with pytest.raises(importer.ImportProblem, match="Ange ett datum mellan år 2000 och 2100."):
-        importer.parse(f"Föräldragruppen\n\nDatum: {day} kl 10.00\n\nVi ses igen den 7 nov.")
+    with pytest.raises(ImportProblem, match="Ange ett datum mellan år 2000 och 2100."):
+        parser.parse(f"Föräldragruppen\n\nDatum: {day} kl 10.00\n\nVi ses igen den 7 nov.")

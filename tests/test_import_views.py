@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from actions.models import ActionItem
 from groupwork.models import Membership
-from meetings import importer
+from meetings.importing import files, parser, saving
 from meetings.models import Attachment, Meeting
 from tests.factories import make_swollen_docx
 
@@ -227,7 +227,7 @@ def test_upload_page_lists_imported_meetings(client, group, facilitator):
 
 def _import(group, name):
     data = (SAMPLES / name).read_bytes()
-    importer.save(importer.parse(importer.read_text(data, name)), group, data, name)
+    saving.save(parser.parse(files.read_text(data, name)), group, data, name)
 
 
 def test_upload_page_makes_the_same_queries_for_one_or_many_imported_meetings(

@@ -91,6 +91,14 @@ def test_two_capitalised_words_inside_a_sentence_are_found(meeting):
     ]
 
 
+def test_nordic_names_are_found_with_the_letters_the_importer_reads(meeting):
+    # groupwork.names: the privacy check and the import agree on the letters of a name.
+    assert found(meeting, "Vi pratade med Bjørn Hansen och Øystein Bø om resan.") == [
+        ("name", "Bjørn Hansen"),
+        ("name", "Øystein Bø"),
+    ]
+
+
 def test_a_list_of_full_names_from_imported_minutes_is_found(meeting):
     text = "Per Norbeck, Bryggan\nAnnette Lindberg Mohlin\tLandskrona\n- Filippa Kurve (ordf.)"
     assert found(meeting, text) == [

@@ -1,3 +1,6 @@
+"""import_minutes: a group's existing minutes from files, with their tasks and publishing on
+request; the shell's way to what the facilitator's import pages do."""
+
 from datetime import date as Date
 from pathlib import Path
 
@@ -6,9 +9,9 @@ from django.db import DatabaseError
 from django.utils import formats, timezone
 
 from groupwork.models import Group
-from meetings import importer
+from meetings.importing import AlreadyImported, ImportProblem, files, parser, saving
+from overview.imports import save
 from publishing import gate
-from meetings.importer import ImportProblem
 
 
 def _date(value):
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--status", choices=["approved", "published"], default="approved")
         parser.add_argument(
             "--new-people",
-            choices=importer.NEW_PEOPLE,
+            choices=saving.NEW_PEOPLE,
             default="guests",
             help="nya personer blir gäster (standard) eller tidigare medlemmar",
         )
@@ -77,22 +80,22 @@ class Command(BaseCommand):
             members = []
             if group.pk:
                 members = list(group.memberships.values_list("person__first_name", flat=True))
-            preview = importer.parse(
-                importer.read_text(data, name), date=options["date"], member_names=members
+            minutes = parser.parse(
+                files.read_text(data, name), date=options["date"], member_names=members
             )
-            if group.pk and group.meetings.filter(import_checksum=importer.checksum(data)).exists():
+            if group.pk and saving.is_imported(group, data):
                 self.stdout.write(f"{name}: redan importerad – inget skapades.")
                 return True
-            people = importer.match_people(preview, group) if group.pk else {}
-            self.stdout.write(format_preview(preview, people, options["create_tasks"]))
+            people = saving.match_people(minutes, group) if group.pk else {}
+            self.stdout.write(format_preview(minutes, people, options["create_tasks"]))
             if options["dry_run"]:
                 self.stdout.write("Torrkörning: inget sparades.")
                 return True
-            tasks = range(len(preview["tasks"])) if options["create_tasks"] else ()
-            meeting = importer.save(
-                preview, group, data, name, new_people=options["new_people"], tasks=tasks
+            tasks = range(len(minutes.tasks)) if options["create_tasks"] else ()
+            meeting = save(
+                minutes, group, data, name, new_people=options["new_people"], tasks=tasks
             )
-        except importer.AlreadyImported:
+        except AlreadyImported:
             self.stdout.write(f"{name}: redan importerad – inget skapades.")
             return True
         except ImportProblem as problem:
@@ -121,46 +124,45 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {finding.kind_label}: ”{finding.match}” ({finding.place})")
 
 
-def format_preview(preview, people, create_tasks):
-    """The preview as Swedish text, one fact a line."""
-    when = formats.date_format(timezone.localtime(importer.starts_at(preview)), "DATETIME_FORMAT")
-    lines = [f"Möte: {preview['title'] or '(utan rubrik)'}", f"Datum: {when}"]
-    if preview["location"]:
-        lines.append(f"Plats: {preview['location']}")
+def format_preview(minutes, people, create_tasks):
+    """The parsed minutes as Swedish text, one fact a line."""
+    when = formats.date_format(timezone.localtime(minutes.starts_at), "DATETIME_FORMAT")
+    lines = [f"Möte: {minutes.title or '(utan rubrik)'}", f"Datum: {when}"]
+    if minutes.location:
+        lines.append(f"Plats: {minutes.location}")
 
     def who(name, affiliation=""):
         known = "medlem" if people.get(name) else "ny"
         return f"{name}" + (f", {affiliation}" if affiliation else "") + f" ({known})"
 
-    for present, label in ((True, "Närvarande"), (False, "Frånvarande")):
+    for label, attendees in (("Närvarande", minutes.present), ("Frånvarande", minutes.absent)):
         names = [
-            who(a["name"], a["affiliation"]) + (f" [{a['only_items']}]" if a["only_items"] else "")
-            for a in preview["attendees"]
-            if a["present"] == present
+            who(a.name, a.affiliation) + (f" [{a.only_items}]" if a.only_items else "")
+            for a in attendees
         ]
         lines.append(f"{label}: " + ("; ".join(names) or "–"))
-    lines.append(f"Vid pennan: {who(preview['note_taker']) if preview['note_taker'] else '–'}")
-    if preview["adjuster"]:
-        lines.append(f"Justerare: {who(preview['adjuster'])}")
-    lines.append(f"Punkter ({len(preview['items'])}):")
+    lines.append(f"Vid pennan: {who(minutes.note_taker) if minutes.note_taker else '–'}")
+    if minutes.adjuster:
+        lines.append(f"Justerare: {who(minutes.adjuster)}")
+    lines.append(f"Punkter ({len(minutes.items)}):")
     outcomes = {"decided": "beslut", "deferred": "bordlagd"}
-    for number, item in enumerate(preview["items"], start=1):
-        mark = outcomes.get(item["outcome"], "")
-        lines.append(f"  {number}. {item['heading']}" + (f" [{mark}]" if mark else ""))
-        if item["decision"]:
-            lines.append(f"     Beslut: {_short(item['decision'])}")
+    for number, item in enumerate(minutes.items, start=1):
+        mark = outcomes.get(item.outcome, "")
+        lines.append(f"  {number}. {item.heading}" + (f" [{mark}]" if mark else ""))
+        if item.decision:
+            lines.append(f"     Beslut: {_short(item.decision)}")
     verb = "Uppgifter som skapas"
     if not create_tasks:
         verb = "Föreslagna uppgifter (skapas med --create-tasks)"
-    lines.append(f"{verb}:" + ("" if preview["tasks"] else " –"))
-    for task in preview["tasks"]:
-        lines.append(f"  - {task['title']} ({' och '.join(task['owners'])})")
-    if preview["next_meeting"]:
+    lines.append(f"{verb}:" + ("" if minutes.tasks else " –"))
+    for task in minutes.tasks:
+        lines.append(f"  - {task.title} ({' och '.join(task.owners)})")
+    if minutes.next_meeting:
         next_when = formats.date_format(
-            timezone.localtime(preview["next_meeting"]), "DATETIME_FORMAT"
+            timezone.localtime(minutes.next_meeting), "DATETIME_FORMAT"
         )
         lines.append(f"Nästa möte (planeras): {next_when}")
-    for unclear in preview["unclear"]:
+    for unclear in minutes.unclear:
         lines.append(f"Inte tolkat: {unclear}")
     return "\n".join(lines)
 

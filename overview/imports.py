@@ -1,4 +1,9 @@
-"""The facilitator's page for importing old minutes: upload, preview with choices, confirm.
+"""The import of old minutes where it reaches above meetings: tasks and publishing.
+
+`meetings.importing` reads a file and saves its meeting; here are the facilitator's pages
+(upload, preview with choices, confirm) and `save`, which adds the tasks chosen from the
+suggestions in the same transaction (the import_minutes command uses it too). The pages
+sit among the meetings' pages (meetings:import).
 
 Between the preview and the confirmation the uploaded bytes travel in a hidden field,
 signed for this group and user and valid for an hour: nothing is stored on the server
@@ -6,6 +11,7 @@ until the facilitator confirms, and no temporary file is left behind.
 """
 
 import base64
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -19,12 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.forms import check_date_range
-from meetings import importer
+from meetings.importing import ImportProblem, files, parser, saving
+from meetings.importing.files import EXTENSIONS
+from meetings.importing.minutes import Minutes
 from publishing import gate
 
-EXTENSIONS = (".md", ".txt", ".docx")
 # The bytes go back to the browser in the preview form, base64-encoded: the total must stay
 # well below DATA_UPLOAD_MAX_MEMORY_SIZE for the confirmation to be accepted.
 MAX_FILE_BYTES = 1024 * 1024
@@ -98,57 +106,51 @@ def upload(request, group_slug):
         form = UploadForm()
     if form.is_valid():
         members = list(group.memberships.values_list("person__first_name", flat=True))
-        files = [
+        previews = [
             _preview(membership, members, upload.name, upload.read(), form.cleaned_data["date"])
             for upload in form.cleaned_data["files"]
         ]
         return render(
             request,
-            "meetings/import_preview.html",
+            "overview/import_preview.html",
             {
                 "group": group,
-                "files": files,
-                "importable": any(f["token"] for f in files),
+                "files": previews,
+                "importable": any(preview.token for preview in previews),
                 "can_publish": group.is_public,
             },
         )
     imported = group.meetings.exclude(import_checksum="").order_by("-starts_at")
     return render(
         request,
-        "meetings/import.html",
+        "overview/import.html",
         {"group": group, "form": form, "imported": imported},
         status=400 if form.errors else 200,
     )
 
 
-def _preview(membership, members, name, data, date):
+@dataclass(frozen=True)
+class _File:
     """One uploaded file as the preview page shows it: what would be created, or why not."""
-    shown = {"name": name, "token": "", "problem": "", "preview": None}
+
+    name: str
+    token: str = ""  # the signed bytes, sent back with the confirmation
+    problem: str = ""
+    minutes: Minutes | None = None
+    known: frozenset = frozenset()  # the first names that are people of the group
+
+
+def _preview(membership, members, name, data, date):
     if not name.lower().endswith(EXTENSIONS):
-        shown["problem"] = _("Bara filer i formaten .md, .txt och .docx kan importeras.")
-        return shown
+        return _File(name, problem=_("Bara filer i formaten .md, .txt och .docx kan importeras."))
     try:
-        preview = importer.parse(importer.read_text(data, name), date=date, member_names=members)
-    except importer.ImportProblem as problem:
-        shown["problem"] = str(problem)
-        return shown
-    if membership.group.meetings.filter(import_checksum=importer.checksum(data)).exists():
-        shown["problem"] = _("Filen är redan importerad.")
-        return shown
-    people = importer.match_people(preview, membership.group)
-    for attendee in preview["attendees"]:
-        attendee["known"] = people.get(attendee["name"]) is not None
-    for task in preview["tasks"]:
-        task["heading"] = preview["items"][task["item"]]["heading"]
-    shown["preview"] = {
-        **preview,
-        "starts_at": importer.starts_at(preview),
-        "ends_at": importer.ends_at(preview),
-        "present": [a for a in preview["attendees"] if a["present"]],
-        "absent": [a for a in preview["attendees"] if not a["present"]],
-        "note_taker_known": people.get(preview["note_taker"]) is not None,
-    }
-    shown["token"] = signing.dumps(
+        minutes = parser.parse(files.read_text(data, name), date=date, member_names=members)
+    except ImportProblem as problem:
+        return _File(name, problem=str(problem))
+    if saving.is_imported(membership.group, data):
+        return _File(name, problem=_("Filen är redan importerad."))
+    people = saving.match_people(minutes, membership.group)
+    token = signing.dumps(
         {
             "name": name,
             "data": base64.b64encode(data).decode("ascii"),
@@ -157,7 +159,8 @@ def _preview(membership, members, name, data, date):
         salt=_salt(membership),
         compress=True,
     )
-    return shown
+    known = frozenset(name for name, person in people.items() if person is not None)
+    return _File(name, token=token, minutes=minutes, known=known)
 
 
 @require_POST
@@ -166,7 +169,7 @@ def confirm(request, group_slug):
     membership = membership_for(request, group_slug, facilitator=True)
     group = membership.group
     new_people = request.POST.get("new_people")
-    if new_people not in importer.NEW_PEOPLE:
+    if new_people not in saving.NEW_PEOPLE:
         new_people = "guests"
     chosen = set(request.POST.getlist("include"))
     if not chosen:
@@ -186,14 +189,13 @@ def confirm(request, group_slug):
         name, data = payload["name"], base64.b64decode(payload["data"])
         date = payload["date"] and forms.DateField().to_python(payload["date"])
         try:
-            text = importer.read_text(data, name)
-            preview = importer.parse(text, date=date, member_names=members)
+            minutes = parser.parse(files.read_text(data, name), date=date, member_names=members)
             tasks = [
                 int(i) for i in request.POST.getlist(f"tasks-{index}")
-                if i.isdigit() and int(i) < len(preview["tasks"])
+                if i.isdigit() and int(i) < len(minutes.tasks)
             ]
-            meeting = importer.save(
-                preview,
+            meeting = save(
+                minutes,
                 group,
                 data,
                 name,
@@ -202,7 +204,7 @@ def confirm(request, group_slug):
                 tasks=tasks,
                 plan_next=f"next-{index}" in request.POST,
             )
-        except importer.ImportProblem as problem:
+        except ImportProblem as problem:
             messages.error(request, f"{name}: {problem}")
             continue
         except (OSError, DatabaseError):
@@ -214,6 +216,35 @@ def confirm(request, group_slug):
         if "publish" in request.POST and group.is_public:
             _publish(request, meeting, name)
     return redirect("meetings:import", group_slug=group.slug)
+
+
+def save(minutes, group, data, filename, *, user=None, new_people="guests", tasks=(),
+         plan_next=True):
+    """Create the meeting of one parsed file and the tasks chosen, all or nothing.
+
+    `tasks` are the indexes of the suggested tasks (Minutes.tasks) that become tasks.
+    """
+    chosen = [minutes.tasks[index] for index in sorted(set(tasks))]
+    with saving.atomic_import(
+        minutes,
+        group,
+        data,
+        filename,
+        user=user,
+        new_people=new_people,
+        owners={owner for task in chosen for owner in task.owners},
+        plan_next=plan_next,
+    ) as saved:
+        for task in chosen:
+            action = ActionItem.objects.create(
+                group=group,
+                meeting=saved.meeting,
+                agenda_item=saved.items[task.item],
+                title=task.title,
+                created_by=user,
+            )
+            action.owners.set({saved.people[owner] for owner in task.owners})
+    return saved.meeting
 
 
 def _publish(request, meeting, name):
