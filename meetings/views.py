@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from actions.models import ActionItem
 from groupwork import staffcache
 from groupwork.access import membership_for
+from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
-from groupwork.views import is_htmx, whole_number
 from meetings.forms import (
     AgendaItemForm,
     AttachmentForm,

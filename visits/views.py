@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groupwork import staffcache
 from groupwork.access import membership_for
+from groupwork.http import is_htmx, safe_next, whole_number
 from groupwork.markdown import render_markdown
-from groupwork.views import is_htmx
 from meetings.models import AgendaItem
 from visits.forms import GuestForm, InviteMembersForm, ParticipantForm, ReportForm, StudyVisitForm
 from visits.models import Participant, StudyVisit
@@ -26,16 +25,6 @@ def _visit_for(request, group_slug, pk, facilitator=False):
     visit = get_object_or_404(membership.group.study_visits, pk=pk)
     visit.group = membership.group
     return membership, visit
-
-
-def _next_or(request, default):
-    """A `next` from the form, if it is a path on this site; otherwise the default."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
 
 
 @login_required
@@ -258,7 +247,7 @@ def answer(request, group_slug, pk, participant_pk):
         participant.confirm(by=request.user)
     else:
         participant.decline(by=request.user)
-    next_url = _next_or(request, visit.get_absolute_url())
+    next_url = safe_next(request, visit.get_absolute_url())
     if is_htmx(request):
         context = {"participation": participant, "next": next_url, "answer_error": error}
         return render(request, "visits/_answer.html", context)
@@ -347,7 +336,7 @@ def report_history(request, group_slug, pk):
     compare = None
     a, b = request.GET.get("a"), request.GET.get("b")
     if a and b:
-        old, new = by_id.get(_int(a)), by_id.get(_int(b))
+        old, new = by_id.get(whole_number(a)), by_id.get(whole_number(b))
         if old is None or new is None:
             messages.error(request, _("Välj två versioner av rapporten att jämföra."))
         else:
@@ -366,13 +355,6 @@ def report_history(request, group_slug, pk):
             "can_write_report": visit.can_write_report(membership, participants),
         },
     )
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_POST
@@ -418,7 +400,7 @@ def link_item(request, group_slug, item_pk):
     item = get_object_or_404(
         AgendaItem.objects.filter(meeting__group=group).select_related("meeting"), pk=item_pk
     )
-    visit = group.study_visits.filter(pk=_int(request.POST.get("visit"))).first()
+    visit = group.study_visits.filter(pk=whole_number(request.POST.get("visit"))).first()
     error = None
     if visit is None:
         error = _("Välj ett av gruppens studiebesök.")
@@ -428,7 +410,7 @@ def link_item(request, group_slug, item_pk):
         error = _("Studiebesöket är inställt och kan inte kopplas till punkten.")
     else:
         item.visits.add(visit)
-    next_url = _next_or(request, item.get_absolute_url())
+    next_url = safe_next(request, item.get_absolute_url())
     if is_htmx(request):
         item = AgendaItem.objects.prefetch_related("visits").get(pk=item.pk)
         context = {
