@@ -1,6 +1,4 @@
-import difflib
 import functools
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_POST
 from actions.models import ActionItem
 from groupwork import autosave, staffcache
 from groupwork.access import membership_for
+from groupwork.diff import word_diff
 from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
@@ -360,26 +359,6 @@ def _form_kwargs(form):
     return {}
 
 
-# A word with the spaces after it: a change reads as whole words, not letters or spaces.
-_WORDS = re.compile(r"\S+\s*|\s+")
-
-
-def _text_diff(old, new):
-    """Word-level differences as (kind, text) pieces: "same", "del" or "ins"."""
-    old_words, new_words = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    pieces = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("same", "".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            pieces.append(("del", "".join(old_words[a1:a2])))
-        if b2 > b1:
-            pieces.append(("ins", "".join(new_words[b1:b2])))
-    return pieces
-
-
 def _display(record, field):
     value = getattr(record, field.attname)
     if value is None or value == "":
@@ -403,7 +382,7 @@ def _changes(old, new):
         field = model._meta.get_field(name)
         before, after = _display(old, field), _display(new, field)
         if before != after:
-            changes.append({"label": field.verbose_name, "pieces": _text_diff(before, after)})
+            changes.append({"label": field.verbose_name, "pieces": word_diff(before, after)})
     return changes
 
 

@@ -1,5 +1,3 @@
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from groupwork import autosave, staffcache
 from groupwork.access import membership_for
+from groupwork.diff import word_diff
 from groupwork.http import is_htmx, safe_next, whole_number
 from groupwork.markdown import render_markdown
 from meetings.models import AgendaItem
@@ -262,14 +261,12 @@ def _refuse_unless_writer(request, membership, visit):
     return None
 
 
-def _diff(old, new):
-    """Line by line: (kind, text) with kind "same", "added" or "removed"."""
-    kinds = {" ": "same", "+": "added", "-": "removed"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(old.splitlines(), new.splitlines())
-        if line[0] in kinds
-    ]
+def _changes(old, new):
+    """The report's change from `old` to `new` for templates/includes/diff.html; none if equal."""
+    if old == new:
+        return []
+    label = StudyVisit._meta.get_field("report").verbose_name
+    return [{"label": label, "pieces": word_diff(old, new)}]
 
 
 def _text_at(visit, version):
@@ -300,7 +297,7 @@ def report(request, group_slug, pk):
             "group": visit.group,
             "visit": visit,
             "mine": text,
-            "changes": _diff(_text_at(visit, version), visit.report),
+            "changes": _changes(_text_at(visit, version), visit.report),
         }
         if autosave.requested(request):
             html = render_to_string("visits/_report_conflict.html", conflict, request=request)
@@ -329,7 +326,7 @@ def report_history(request, group_slug, pk):
         else:
             if old.history_date > new.history_date:
                 old, new = new, old
-            compare = {"old": old, "new": new, "changes": _diff(old.report, new.report)}
+            compare = {"old": old, "new": new, "changes": _changes(old.report, new.report)}
     participants = list(visit.participants.all())
     return render(
         request,
