@@ -4,10 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +13,8 @@ from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, sugge
 from actions.models import ActionItem
 from groupwork import staffcache
 from groupwork.access import membership_for
+from groupwork.http import is_htmx, safe_next, whole_number
 from groupwork.models import Person
-from groupwork.views import is_htmx
 from meetings.models import AgendaItem
 
 # The fragments a status change can answer an htmx request with: one row of the page it came from.
@@ -39,37 +37,24 @@ def _task_for(request, group_slug, pk, change=False):
     return membership, task
 
 
-def _next_url(request, default):
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
-
-
-def _pk(value):
-    # isdigit() alone passes "²" and 5,000 digits, which int() refuses.
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):
-        raise Http404
-    return int(value)
-
-
 def _origin(request, group):
-    """Where a new task comes from (?agenda_item=, ?meeting=, ?study_visit=), all of this group."""
+    """Where a new task comes from (?agenda_item=, ?meeting=, ?study_visit=), all of this group.
+    Anything else than a whole number is no id: pk=None finds nothing, a 404 like any other."""
     origin = {}
     if request.GET.get("agenda_item"):
         item = get_object_or_404(
             AgendaItem.objects.select_related("meeting"),
-            pk=_pk(request.GET["agenda_item"]),
+            pk=whole_number(request.GET["agenda_item"]),
             meeting__group=group,
         )
         origin.update(agenda_item=item, meeting=item.meeting)
     elif request.GET.get("meeting"):
-        origin["meeting"] = get_object_or_404(group.meetings, pk=_pk(request.GET["meeting"]))
+        origin["meeting"] = get_object_or_404(
+            group.meetings, pk=whole_number(request.GET["meeting"])
+        )
     if request.GET.get("study_visit"):
         origin["study_visit"] = get_object_or_404(
-            group.study_visits, pk=_pk(request.GET["study_visit"])
+            group.study_visits, pk=whole_number(request.GET["study_visit"])
         )
     return origin
 
@@ -108,7 +93,7 @@ def create(request, group_slug):
             if is_htmx(request) and item:
                 return _item_tasks(request, group, item, created=True)
             messages.success(request, _("Uppgiften är skapad."))
-            return redirect(_next_url(request, _origin_url(task)))
+            return redirect(safe_next(request, _origin_url(task)))
         if is_htmx(request) and item:
             return _item_tasks(request, group, item, form)
     return render(
@@ -119,7 +104,7 @@ def create(request, group_slug):
             "membership": membership,
             "form": form,
             "origin": origin,
-            "next": _next_url(request, ""),
+            "next": safe_next(request, ""),
         },
     )
 
@@ -149,7 +134,7 @@ def _item_tasks(request, group, item, form=None, created=False):
         "members": members,
         "task_form": form,
         "created": created,
-        "item_tasks_next": _next_url(request, ""),
+        "item_tasks_next": safe_next(request, ""),
     }
     if form is not None:
         context["checked_owners"] = form.data.getlist("owners")
@@ -331,4 +316,4 @@ def _status_changed(request, membership, task, notice, level=messages.SUCCESS):
             },
         )
     messages.add_message(request, level, notice)
-    return redirect(_next_url(request, task.get_absolute_url()))
+    return redirect(safe_next(request, task.get_absolute_url()))

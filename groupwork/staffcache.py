@@ -29,6 +29,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from groupwork.http import is_htmx
+
 SECONDS = 60
 _GENERATION = "staff:generation"
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -106,7 +108,7 @@ def per_session(view):
             and request.user.is_authenticated
             and request.session.session_key
             and csrf_cookie
-            and request.headers.get("HX-Request") != "true"
+            and not is_htmx(request)
             # A notice waiting to be shown belongs to the page rendered now.
             and not len(messages.get_messages(request))
         )

@@ -1,5 +1,3 @@
-import re
-
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -19,15 +17,6 @@ from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from groupwork.models import Invitation, Membership, Person
-
-
-def is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
-
-
-def whole_number(value):
-    """A number typed into a URL or a form, or None: "²", "1e3" or "" never reach int()."""
-    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 @login_required

@@ -163,26 +163,32 @@ class Meeting(models.Model):
     def save_edit(self, version, changes, by=None, reason=None):
         """Save the editor's changes if nobody has saved since `version` was loaded.
 
+        The contract of every text edited by several people (see also AgendaItem.save_edit
+        and StudyVisit.save_report): the new version, or None if someone saved first; then
+        the object holds what is saved now, current version included. Locked minutes raise
+        LockedError.
+
         The conditional UPDATE claims the next version atomically (and holds the row lock
         until the transaction ends), so of two editors who loaded the same version exactly
-        one wins; the other gets False and keeps their text. Then a normal save() writes
-        the fields, so that simple-history records who changed what.
+        one wins; the other keeps their text. Then a normal save() writes the fields, so
+        that simple-history records who changed what.
         """
         with transaction.atomic():
             claimed = Meeting.objects.filter(
                 pk=self.pk, version=version, status__in=self.EDITABLE
             ).update(version=F("version") + 1)
+            self.refresh_from_db()
             if not claimed:
-                self.refresh_from_db()
                 if not self.is_editable:
                     raise LockedError
-                return False
-            self.refresh_from_db()
+                return None
             for field, value in changes.items():
                 setattr(self, field, value)
             self._change_reason = reason
+            if by is not None:
+                self._history_user = by
             self.save()
-        return True
+        return self.version
 
     def _change_status(self, status, allowed_from, by, reason, **fields):
         """Move to `status` only from one of `allowed_from`, recorded in the history."""
@@ -359,24 +365,25 @@ class AgendaItem(models.Model):
         return f"{self.meeting.get_absolute_url()}#punkt-{self.pk}"
 
     def save_edit(self, version, changes, by=None, reason=None):
-        """Same rule as Meeting.save_edit, per item (see the comment on `version`)."""
+        """Same rule and answer as Meeting.save_edit, per item (see the comment on `version`)."""
         with transaction.atomic():
             claimed = AgendaItem.objects.filter(
                 pk=self.pk, version=version, meeting__status__in=Meeting.EDITABLE
             ).update(version=F("version") + 1)
+            self.refresh_from_db()
             if not claimed:
-                self.refresh_from_db()
                 if not Meeting.objects.filter(
                     pk=self.meeting_id, status__in=Meeting.EDITABLE
                 ).exists():
                     raise LockedError
-                return False
-            self.refresh_from_db()
+                return None
             for field, value in changes.items():
                 setattr(self, field, value)
             self._change_reason = reason
+            if by is not None:
+                self._history_user = by
             self.save()
-        return True
+        return self.version
 
 
 class Attachment(models.Model):

@@ -1,5 +1,4 @@
-import difflib
-import re
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +7,7 @@ from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
 from django.db.models import Count, Max, Window
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,11 +16,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import staffcache
+from groupwork import autosave, staffcache
 from groupwork.access import membership_for
+from groupwork.diff import word_diff
+from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
-from groupwork.views import is_htmx, whole_number
+from meetings.access import meeting_for
 from meetings.forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -36,15 +37,26 @@ from meetings.models import AgendaItem, Attendance, LockedError, Meeting, Status
 PAGE_SIZE = 20
 
 
-def _meeting_for(request, group_slug, pk, facilitator=False):
-    """The membership and the meeting of that group; another group's meeting id gives 404."""
-    membership = membership_for(request, group_slug, facilitator=facilitator)
-    meeting = get_object_or_404(
-        membership.group.meetings.select_related("note_taker", "adjuster", "approved_by__person"),
-        pk=pk,
-    )
-    meeting.group = membership.group
-    return membership, meeting
+def _editable_minutes(view):
+    """The one guard of the views that change the minutes: facilitators only, and while the
+    minutes are planned or a draft; locked minutes send the user back to the meeting.
+
+    The view is called with the membership and the meeting instead of group_slug and pk.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, group_slug, pk, **kwargs):
+        membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+        if not meeting.is_editable:
+            messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
+            return redirect(meeting)
+        return view(request, membership, meeting, **kwargs)
+
+    return wrapper
+
+
+def _editor_url(meeting, anchor=""):
+    return reverse("meetings:edit", args=[meeting.group.slug, meeting.pk]) + anchor
 
 
 def _members(group):
@@ -158,7 +170,7 @@ def _items(meeting, editor=False):
 @login_required
 @staffcache.per_session
 def detail(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk)
     readable = meeting.can_be_read_by(membership)
     context = {
         "group": meeting.group,
@@ -216,12 +228,11 @@ def _editor_context(meeting, membership, item_forms=None):
 @login_required
 def edit(request, group_slug, pk):
     """The minutes editor (GET); POST saves the meeting's own fields (autosave or Save)."""
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     if request.method == "POST":
         people = Person.objects.filter(pk__in=[p.pk for p in _members(meeting.group)])
         form = MeetingEditForm(request.POST, instance=meeting, people=people)
-        url = reverse("meetings:edit", args=[group_slug, pk])
-        return _save(request, form, meeting, meeting, url)
+        return _save(request, form, meeting, meeting, _editor_url(meeting))
     if not meeting.is_editable:
         messages.info(request, _("Anteckningarna är låsta. Öppna dem för rättelse för att ändra."))
         return redirect(meeting)
@@ -231,9 +242,9 @@ def edit(request, group_slug, pk):
 @require_POST
 @login_required
 def save_item(request, group_slug, pk, item_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     item = meeting.items.filter(pk=item_pk).first()
-    url = reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item_pk}"
+    url = _editor_url(meeting, f"#punkt-{item_pk}")
     if item is None:
         yours = _yours(request.POST, AgendaItem, prefix=f"punkt-{item_pk}")
         return _conflict(request, meeting, None, None, yours, removed=True)
@@ -258,15 +269,13 @@ def _yours(data, model_or_obj, prefix=""):
 
 def _save(request, form, obj, meeting, url):
     """The save behind autosave (JSON) and the plain Save button (redirect or a page)."""
-    autosave = request.headers.get("X-Autosave") == "1"
     # The version is a plain "version" field (not prefixed), as static/js/editor.js expects.
     base_version = whole_number(request.POST.get("version"))
     if base_version is None:
         form.add_error(None, _("Sidan är för gammal. Ladda om den; din text finns kvar."))
     if not form.is_valid():
-        if autosave:
-            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-            return JsonResponse({"errors": errors}, status=400)
+        if autosave.requested(request):
+            return autosave.invalid(form)
         return render(
             request,
             "meetings/save_problem.html",
@@ -280,17 +289,15 @@ def _save(request, form, obj, meeting, url):
             status=400,
         )
     changes = {name: form.cleaned_data[name] for name in obj.EDIT_FIELDS}
+    locked = False
     try:
-        saved = obj.save_edit(base_version, changes)
+        version = obj.save_edit(base_version, changes, by=request.user)
     except LockedError:
-        saved, locked = False, True
-    else:
-        locked = False
-    if not saved:
+        version, locked = None, True
+    if version is None:
         yours = _yours(form.data, obj, prefix=form.prefix or "")
         return _conflict(request, meeting, obj, base_version, yours, locked=locked, form=form)
-    if autosave:
-        preview = {}
+    if autosave.requested(request):
         if isinstance(obj, AgendaItem):
             preview = {
                 "notes": render_markdown(obj.notes),
@@ -298,13 +305,7 @@ def _save(request, form, obj, meeting, url):
             }
         else:
             preview = {"opening": render_markdown(obj.opening)}
-        return JsonResponse(
-            {
-                "version": obj.version,
-                "saved_at": date_format(timezone.localtime(), "TIME_FORMAT"),
-                "preview": preview,
-            }
-        )
+        return autosave.saved(version, preview)
     messages.success(request, _("Sparat."))
     return redirect(url)
 
@@ -329,8 +330,8 @@ def _conflict(request, meeting, obj, base_version, yours, locked=False, removed=
             context["changes"] = _changes(base, latest)
     html = render_to_string("meetings/_conflict.html", context, request=request)
     current = obj.version if obj is not None else None
-    if request.headers.get("X-Autosave") == "1":
-        return JsonResponse({"conflict": True, "version": current, "html": html}, status=409)
+    if autosave.requested(request):
+        return autosave.conflict(current, html)
     if form is not None and not context["locked"]:
         # The form again with the user's text and the current version: merge, then Save.
         form = type(form)(form.data, instance=obj, prefix=form.prefix, **_form_kwargs(form))
@@ -357,26 +358,6 @@ def _form_kwargs(form):
     return {}
 
 
-# A word with the spaces after it: a change reads as whole words, not letters or spaces.
-_WORDS = re.compile(r"\S+\s*|\s+")
-
-
-def _text_diff(old, new):
-    """Word-level differences as (kind, text) pieces: "same", "del" or "ins"."""
-    old_words, new_words = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    pieces = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("same", "".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            pieces.append(("del", "".join(old_words[a1:a2])))
-        if b2 > b1:
-            pieces.append(("ins", "".join(new_words[b1:b2])))
-    return pieces
-
-
 def _display(record, field):
     value = getattr(record, field.attname)
     if value is None or value == "":
@@ -400,43 +381,37 @@ def _changes(old, new):
         field = model._meta.get_field(name)
         before, after = _display(old, field), _display(new, field)
         if before != after:
-            changes.append({"label": field.verbose_name, "pieces": _text_diff(before, after)})
+            changes.append({"label": field.verbose_name, "pieces": word_diff(before, after)})
     return changes
 
 
 @require_POST
 @login_required
-def add_item(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
+@_editable_minutes
+def add_item(request, membership, meeting):
     form = NewItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["heading"][0])
-        return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#ny-punkt")
+        return redirect(_editor_url(meeting, "#ny-punkt"))
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = form.save(commit=False)
     item.meeting = meeting
     item.position = last + 1
     item.save()
     messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item.pk}")
+    return redirect(_editor_url(meeting, f"#punkt-{item.pk}"))
 
 
 @login_required
-def delete_item(request, group_slug, pk, item_pk):
+@_editable_minutes
+def delete_item(request, membership, meeting, item_pk):
     """Asks first (GET), deletes on POST; the item stays in the history."""
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
     item = get_object_or_404(meeting.items, pk=item_pk)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
     if request.method == "POST":
         heading = item.heading
         item.delete()
         messages.success(request, _("Punkten ”%(heading)s” är borttagen.") % {"heading": heading})
-        return redirect("meetings:edit", group_slug, pk)
+        return redirect(_editor_url(meeting))
     return render(
         request,
         "meetings/delete_item.html",
@@ -446,11 +421,8 @@ def delete_item(request, group_slug, pk, item_pk):
 
 @require_POST
 @login_required
-def move_item(request, group_slug, pk, item_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
+@_editable_minutes
+def move_item(request, membership, meeting, item_pk):
     with transaction.atomic():
         items = list(meeting.items.select_for_update().order_by("position", "id"))
         index = next((i for i, it in enumerate(items) if it.pk == item_pk), None)
@@ -463,7 +435,7 @@ def move_item(request, group_slug, pk, item_pk):
             for position, it in enumerate(items, start=1):
                 if it.position != position:
                     AgendaItem.objects.filter(pk=it.pk).update(position=position)
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + f"#punkt-{item_pk}")
+    return redirect(_editor_url(meeting, f"#punkt-{item_pk}"))
 
 
 def _attendance_rows(members, attendances):
@@ -473,13 +445,10 @@ def _attendance_rows(members, attendances):
 
 @require_POST
 @login_required
-def attendance(request, group_slug, pk):
+@_editable_minutes
+def attendance(request, membership, meeting):
     """Ticks of present/absent. Only rows the user changed are written (the form carries the
     state it was loaded with), so two people ticking different names do not undo each other."""
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
     members = _members(meeting.group)
     existing = {a.person_id: a for a in meeting.attendances.filter(person__isnull=False)}
     refused = False
@@ -510,16 +479,13 @@ def attendance(request, group_slug, pk):
         return render(request, "meetings/_attendance.html", context)
     if not refused:
         messages.success(request, _("Närvaron är sparad."))
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+    return redirect(_editor_url(meeting, "#narvaro"))
 
 
 @require_POST
 @login_required
-def add_guest(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
+@_editable_minutes
+def add_guest(request, membership, meeting):
     form = GuestForm(request.POST)
     if form.is_valid():
         guest = form.save(commit=False)
@@ -528,27 +494,23 @@ def add_guest(request, group_slug, pk):
         messages.success(request, _("%(name)s är tillagd som gäst.") % {"name": guest.guest_name})
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+    return redirect(_editor_url(meeting, "#narvaro"))
 
 
 @require_POST
 @login_required
-def remove_guest(request, group_slug, pk, attendance_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+@_editable_minutes
+def remove_guest(request, membership, meeting, attendance_pk):
     guest = get_object_or_404(meeting.attendances, pk=attendance_pk, person__isnull=True)
-    if meeting.is_editable:
-        guest.delete()
-        messages.success(request, _("%(name)s är borttagen.") % {"name": guest.guest_name})
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#narvaro")
+    guest.delete()
+    messages.success(request, _("%(name)s är borttagen.") % {"name": guest.guest_name})
+    return redirect(_editor_url(meeting, "#narvaro"))
 
 
 @require_POST
 @login_required
-def upload(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
+@_editable_minutes
+def upload(request, membership, meeting):
     form = AttachmentForm(request.POST, request.FILES, meeting=meeting)
     if form.is_valid():
         attachment = form.save(commit=False)
@@ -557,7 +519,7 @@ def upload(request, group_slug, pk):
         attachment.save()
         messages.success(request, _("%(name)s är bifogad.") % {"name": attachment.name})
         anchor = f"#punkt-{attachment.item_id}" if attachment.item_id else "#bilagor"
-        return redirect(reverse("meetings:edit", args=[group_slug, pk]) + anchor)
+        return redirect(_editor_url(meeting, anchor))
     context = _editor_context(meeting, membership)
     context["attachment_form"] = form
     return render(request, "meetings/edit.html", context, status=400)
@@ -565,7 +527,7 @@ def upload(request, group_slug, pk):
 
 @login_required
 def attachment(request, group_slug, pk, attachment_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk)
     if not meeting.can_be_read_by(membership):
         raise PermissionDenied
     attachment = get_object_or_404(meeting.attachments, pk=attachment_pk)
@@ -580,22 +542,19 @@ def attachment(request, group_slug, pk, attachment_pk):
 
 @require_POST
 @login_required
-def delete_attachment(request, group_slug, pk, attachment_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+@_editable_minutes
+def delete_attachment(request, membership, meeting, attachment_pk):
     attachment = get_object_or_404(meeting.attachments, pk=attachment_pk)
-    if not meeting.is_editable:
-        messages.error(request, _("Anteckningarna är låsta och kan inte ändras."))
-        return redirect(meeting)
     attachment.file.delete(save=False)
     attachment.delete()
     messages.success(request, _("%(name)s är borttagen.") % {"name": attachment.name})
-    return redirect(reverse("meetings:edit", args=[group_slug, pk]) + "#bilagor")
+    return redirect(_editor_url(meeting, "#bilagor"))
 
 
 @require_POST
 @login_required
 def start_writing(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     try:
         meeting.start_writing(by=request.user)
     except StatusError:
@@ -606,7 +565,7 @@ def start_writing(request, group_slug, pk):
 @require_POST
 @login_required
 def approve(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk)
     if not meeting.can_be_approved_by(membership):
         raise PermissionDenied
     try:
@@ -623,7 +582,7 @@ def approve(request, group_slug, pk):
 
 @login_required
 def reopen(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     form = ReopenForm(request.POST or None)
     if meeting.status != Meeting.Status.APPROVED:
         if meeting.status == Meeting.Status.PUBLISHED:
@@ -647,7 +606,7 @@ def reopen(request, group_slug, pk):
 @require_POST
 @login_required
 def cancel(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     try:
         meeting.cancel(by=request.user)
     except StatusError:
@@ -687,13 +646,13 @@ def _history_page(request, meeting, obj, restore_name, restore_args):
 
 @login_required
 def history(request, group_slug, pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     return _history_page(request, meeting, meeting, "meetings:restore", [group_slug, pk])
 
 
 @login_required
 def item_history(request, group_slug, pk, item_pk):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     item = get_object_or_404(meeting.items, pk=item_pk)
     return _history_page(request, meeting, item, "meetings:restore_item", [group_slug, pk, item_pk])
 
@@ -707,11 +666,11 @@ def _restore(request, meeting, obj, history_id, back):
     when = date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
     reason = _("Återställd till versionen från %(when)s") % {"when": when}
     try:
-        saved = obj.save_edit(obj.version, values, reason=reason)
+        version = obj.save_edit(obj.version, values, by=request.user, reason=reason)
     except LockedError:
         messages.error(request, _("Anteckningarna är låsta. Öppna dem för rättelse först."))
         return redirect(back)
-    if not saved:
+    if version is None:
         messages.error(request, _("Någon sparade samtidigt. Titta på versionerna och försök igen."))
         return redirect(back)
     messages.success(request, _("Versionen från %(when)s är återställd.") % {"when": when})
@@ -721,7 +680,7 @@ def _restore(request, meeting, obj, history_id, back):
 @require_POST
 @login_required
 def restore(request, group_slug, pk, history_id):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     back = reverse("meetings:history", args=[group_slug, pk])
     return _restore(request, meeting, meeting, history_id, back)
 
@@ -729,7 +688,7 @@ def restore(request, group_slug, pk, history_id):
 @require_POST
 @login_required
 def restore_item(request, group_slug, pk, item_pk, history_id):
-    membership, meeting = _meeting_for(request, group_slug, pk, facilitator=True)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     item = get_object_or_404(meeting.items, pk=item_pk)
     back = reverse("meetings:item_history", args=[group_slug, pk, item_pk])
     return _restore(request, meeting, item, history_id, back)

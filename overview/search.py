@@ -46,7 +46,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from groupwork import staffcache
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
-from groupwork.views import whole_number
+from groupwork.http import whole_number
 from meetings.models import Meeting
 from overview.models import SearchEntry
 from publishing import privacy

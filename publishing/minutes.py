@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from publishing import detection, privacy, responses
 from groupwork.models import Group
-from groupwork.views import whole_number
+from groupwork.http import whole_number
 from meetings.models import Attachment, Meeting
 from publishing.models import Snapshot
 from visits.models import StudyVisit

@@ -3,18 +3,19 @@ publish and unpublish, for minutes and study-visit reports. Facilitators only.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from publishing import detection, gate, privacy
 from groupwork.access import membership_for
-
+from meetings.access import meeting_for
 from meetings.models import Meeting, StatusError
+from publishing import detection, gate, privacy
 from publishing.models import Snapshot
+from visits.access import visit_for
 
 
 @login_required
@@ -31,16 +32,6 @@ def overview(request, group_slug):
         "publishing/publish_overview.html",
         {"group": group, "meetings": meetings, "visits": visits},
     )
-
-
-def _meeting_for(request, group_slug, pk):
-    membership = membership_for(request, group_slug, facilitator=True)
-    return get_object_or_404(membership.group.meetings.select_related("group"), pk=pk)
-
-
-def _visit_for(request, group_slug, pk):
-    membership = membership_for(request, group_slug, facilitator=True)
-    return get_object_or_404(membership.group.study_visits.select_related("group"), pk=pk)
 
 
 def _check_page(request, obj, findings, context):
@@ -69,7 +60,7 @@ def _check_page(request, obj, findings, context):
 
 @login_required
 def meeting_check(request, group_slug, pk):
-    meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     findings = privacy.check_meeting(meeting)
     reasons = []
     if meeting.status not in (Meeting.Status.APPROVED, Meeting.Status.PUBLISHED):
@@ -100,7 +91,7 @@ def meeting_check(request, group_slug, pk):
 
 @login_required
 def visit_check(request, group_slug, pk):
-    visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     findings = privacy.check_visit(visit)
     reasons = [] if visit.report.strip() else [_("Det finns ingen rapport än.")]
     args = [visit.group.slug, visit.pk]
@@ -145,7 +136,7 @@ def _confirm(request, obj, findings):
 @require_POST
 @login_required
 def meeting_confirm(request, group_slug, pk):
-    meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     _confirm(request, meeting, privacy.check_meeting(meeting))
     return redirect("groupwork:publishing_meeting", group_slug=meeting.group.slug, pk=meeting.pk)
 
@@ -153,7 +144,7 @@ def meeting_confirm(request, group_slug, pk):
 @require_POST
 @login_required
 def visit_confirm(request, group_slug, pk):
-    visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     _confirm(request, visit, privacy.check_visit(visit))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
 
@@ -161,7 +152,7 @@ def visit_confirm(request, group_slug, pk):
 @require_POST
 @login_required
 def meeting_publish(request, group_slug, pk):
-    meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     was_published = meeting.status == Meeting.Status.PUBLISHED
     try:
         changed = gate.publish_minutes(meeting, by=request.user)
@@ -182,7 +173,7 @@ def meeting_publish(request, group_slug, pk):
 @require_POST
 @login_required
 def meeting_unpublish(request, group_slug, pk):
-    meeting = _meeting_for(request, group_slug, pk)
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     try:
         meeting.unpublish(by=request.user)
     except StatusError:
@@ -195,7 +186,7 @@ def meeting_unpublish(request, group_slug, pk):
 @require_POST
 @login_required
 def visit_publish(request, group_slug, pk):
-    visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     was_published = visit.report_is_public
     try:
         changed = gate.publish_report(visit, by=request.user)
@@ -214,7 +205,7 @@ def visit_publish(request, group_slug, pk):
 @require_POST
 @login_required
 def visit_unpublish(request, group_slug, pk):
-    visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     visit.unpublish_report(by=request.user)
     messages.success(request, _("Rapporten är borttagen från den öppna webbplatsen."))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)

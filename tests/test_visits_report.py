@@ -135,8 +135,8 @@ def test_history_shows_who_saved_each_version_and_compares_two(
         {"a": versions[1].history_id, "b": versions[0].history_id},
     )
     page = response.content.decode()
-    assert "Tillagt: </span>Rad tre" in page
-    assert "Borttaget: </span>Rad två" in page
+    assert "[tillagt:] </span>tre</ins>" in page
+    assert "[borttaget:] </span>två</del>" in page
 
 
 def test_members_read_the_history_without_restore_buttons(client, member, visit):

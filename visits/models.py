@@ -147,7 +147,9 @@ class StudyVisit(models.Model):
         return steps
 
     def save_report(self, text, version, by=None):
-        """Save the report if nobody saved since `version`; return the new version or None.
+        """Save the report if nobody saved since `version`: the contract of Meeting.save_edit.
+        The new version, or None if someone saved first (the visit then holds the saved text
+        and the current version).
 
         The conditional UPDATE takes the row, so of two editors saving on the same version
         exactly one wins and the other is told about the conflict: no lost update.
@@ -156,9 +158,9 @@ class StudyVisit(models.Model):
             won = StudyVisit.objects.filter(pk=self.pk, report_version=version).update(
                 report_version=version + 1
             )
+            self.refresh_from_db()
             if not won:
                 return None
-            self.refresh_from_db()
             self.report = text
             self._history_user = by
             # A second write in the same transaction, so that the history keeps who and when.

@@ -1,41 +1,22 @@
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import staffcache
+from groupwork import autosave, staffcache
 from groupwork.access import membership_for
+from groupwork.diff import word_diff
+from groupwork.http import is_htmx, safe_next, whole_number
 from groupwork.markdown import render_markdown
-from groupwork.views import is_htmx
 from meetings.models import AgendaItem
+from visits.access import visit_for
 from visits.forms import GuestForm, InviteMembersForm, ParticipantForm, ReportForm, StudyVisitForm
 from visits.models import Participant, StudyVisit
-
-
-def _visit_for(request, group_slug, pk, facilitator=False):
-    """The membership and the visit of its group (another group's visit id gives 404)."""
-    membership = membership_for(request, group_slug, facilitator=facilitator)
-    visit = get_object_or_404(membership.group.study_visits, pk=pk)
-    visit.group = membership.group
-    return membership, visit
-
-
-def _next_or(request, default):
-    """A `next` from the form, if it is a path on this site; otherwise the default."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return default
 
 
 @login_required
@@ -73,7 +54,7 @@ def create(request, group_slug):
 @login_required
 @staffcache.per_session
 def detail(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk)
     participants = list(visit.participants.select_related("person"))
     linked_items = list(
         visit.agenda_items.select_related("meeting").order_by("meeting__starts_at", "position")
@@ -103,7 +84,7 @@ def detail(request, group_slug, pk):
 
 @login_required
 def edit(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=True)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     form = StudyVisitForm(request.POST or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -115,7 +96,7 @@ def edit(request, group_slug, pk):
 @require_POST
 @login_required
 def move(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=True)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     step = request.POST.get("step")
     if step not in dict(visit.next_steps()):
         messages.error(
@@ -133,7 +114,7 @@ def move(request, group_slug, pk):
 
 @login_required
 def invite_members(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=True)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     form = InviteMembersForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
         people = form.cleaned_data["people"]
@@ -158,7 +139,7 @@ def invite_members(request, group_slug, pk):
 
 @login_required
 def add_guest(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=True)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         guest = form.save(commit=False)
@@ -188,7 +169,7 @@ def _forbidden(request, visit, problem):
 
 
 def _participant_for(request, group_slug, pk, participant_pk, facilitator=False):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=facilitator)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=facilitator)
     participant = get_object_or_404(
         visit.participants.select_related("person"), pk=participant_pk
     )
@@ -258,7 +239,7 @@ def answer(request, group_slug, pk, participant_pk):
         participant.confirm(by=request.user)
     else:
         participant.decline(by=request.user)
-    next_url = _next_or(request, visit.get_absolute_url())
+    next_url = safe_next(request, visit.get_absolute_url())
     if is_htmx(request):
         context = {"participation": participant, "next": next_url, "answer_error": error}
         return render(request, "visits/_answer.html", context)
@@ -280,14 +261,12 @@ def _refuse_unless_writer(request, membership, visit):
     return None
 
 
-def _diff(old, new):
-    """Line by line: (kind, text) with kind "same", "added" or "removed"."""
-    kinds = {" ": "same", "+": "added", "-": "removed"}
-    return [
-        (kinds[line[0]], line[2:])
-        for line in difflib.ndiff(old.splitlines(), new.splitlines())
-        if line[0] in kinds
-    ]
+def _changes(old, new):
+    """The report's change from `old` to `new` for templates/includes/diff.html; none if equal."""
+    if old == new:
+        return []
+    label = StudyVisit._meta.get_field("report").verbose_name
+    return [{"label": label, "pieces": word_diff(old, new)}]
 
 
 def _text_at(visit, version):
@@ -297,10 +276,9 @@ def _text_at(visit, version):
 
 @login_required
 def report(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk)
     if refused := _refuse_unless_writer(request, membership, visit):
         return refused
-    autosave = request.headers.get("X-Autosave") == "1"
     if request.method != "POST":
         form = ReportForm(initial={"report": visit.report, "version": visit.report_version})
         context = {"group": visit.group, "visit": visit, "form": form}
@@ -308,52 +286,47 @@ def report(request, group_slug, pk):
 
     form = ReportForm(request.POST)
     if not form.is_valid():
-        if autosave:
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        if autosave.requested(request):
+            return autosave.invalid(form)
         context = {"group": visit.group, "visit": visit, "form": form}
         return render(request, "visits/report.html", context, status=400)
     text, version = form.cleaned_data["report"], form.cleaned_data["version"]
     new_version = visit.save_report(text, version, by=request.user)
     if new_version is None:
-        visit.refresh_from_db()
         conflict = {
             "group": visit.group,
             "visit": visit,
             "mine": text,
-            "changes": _diff(_text_at(visit, version), visit.report),
+            "changes": _changes(_text_at(visit, version), visit.report),
         }
-        if autosave:
+        if autosave.requested(request):
             html = render_to_string("visits/_report_conflict.html", conflict, request=request)
-            return JsonResponse(
-                {"conflict": True, "version": visit.report_version, "html": html}, status=409
-            )
+            return autosave.conflict(visit.report_version, html)
         # Without JavaScript: both texts on one page, the form holding the writer's own text
         # and the current version, so that saving again after merging is a choice.
         conflict["form"] = ReportForm(initial={"report": text, "version": visit.report_version})
         return render(request, "visits/report.html", conflict, status=409)
-    if autosave:
-        saved_at = date_format(timezone.localtime(), "TIME_FORMAT")
-        preview = {"report": render_markdown(text)}
-        return JsonResponse({"version": new_version, "saved_at": saved_at, "preview": preview})
+    if autosave.requested(request):
+        return autosave.saved(new_version, {"report": render_markdown(text)})
     messages.success(request, _("Rapporten är sparad."))
     return redirect(visit)
 
 
 @login_required
 def report_history(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk)
     versions = visit.report_versions()
     by_id = {v.history_id: v for v in versions}
     compare = None
     a, b = request.GET.get("a"), request.GET.get("b")
     if a and b:
-        old, new = by_id.get(_int(a)), by_id.get(_int(b))
+        old, new = by_id.get(whole_number(a)), by_id.get(whole_number(b))
         if old is None or new is None:
             messages.error(request, _("Välj två versioner av rapporten att jämföra."))
         else:
             if old.history_date > new.history_date:
                 old, new = new, old
-            compare = {"old": old, "new": new, "changes": _diff(old.report, new.report)}
+            compare = {"old": old, "new": new, "changes": _changes(old.report, new.report)}
     participants = list(visit.participants.all())
     return render(
         request,
@@ -368,33 +341,29 @@ def report_history(request, group_slug, pk):
     )
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_POST
 @login_required
 def report_restore(request, group_slug, pk, history_id):
-    membership, visit = _visit_for(request, group_slug, pk)
+    membership, visit = visit_for(request, group_slug, pk)
     if refused := _refuse_unless_writer(request, membership, visit):
         return refused
     record = get_object_or_404(visit.history.all(), history_id=history_id)
-    visit.save_report(record.report, visit.report_version, by=request.user)
+    back = reverse("visits:report_history", args=[visit.group.slug, visit.pk])
+    if visit.save_report(record.report, visit.report_version, by=request.user) is None:
+        messages.error(request, _("Någon sparade samtidigt. Titta på versionerna och försök igen."))
+        return redirect(back)
     messages.success(
         request,
         _("Versionen från %(when)s är återställd. Den förra texten finns kvar i historiken.")
         % {"when": date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")},
     )
-    return redirect("visits:report_history", group_slug=visit.group.slug, pk=visit.pk)
+    return redirect(back)
 
 
 @require_POST
 @login_required
 def report_publish(request, group_slug, pk):
-    membership, visit = _visit_for(request, group_slug, pk, facilitator=True)
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
     publish = request.POST.get("publish") == "1"
     visit.mark_report_for_publication(publish, by=request.user)
     if publish:
@@ -418,7 +387,7 @@ def link_item(request, group_slug, item_pk):
     item = get_object_or_404(
         AgendaItem.objects.filter(meeting__group=group).select_related("meeting"), pk=item_pk
     )
-    visit = group.study_visits.filter(pk=_int(request.POST.get("visit"))).first()
+    visit = group.study_visits.filter(pk=whole_number(request.POST.get("visit"))).first()
     error = None
     if visit is None:
         error = _("Välj ett av gruppens studiebesök.")
@@ -428,7 +397,7 @@ def link_item(request, group_slug, item_pk):
         error = _("Studiebesöket är inställt och kan inte kopplas till punkten.")
     else:
         item.visits.add(visit)
-    next_url = _next_or(request, item.get_absolute_url())
+    next_url = safe_next(request, item.get_absolute_url())
     if is_htmx(request):
         item = AgendaItem.objects.prefetch_related("visits").get(pk=item.pk)
         context = {
