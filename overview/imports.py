@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.forms import check_date_range
+from groupwork.http import whole_number
 from meetings.importing import ImportProblem, files, parser, saving
 from meetings.importing.files import EXTENSIONS
 from meetings.importing.minutes import Minutes
@@ -190,10 +191,8 @@ def confirm(request, group_slug):
         date = payload["date"] and forms.DateField().to_python(payload["date"])
         try:
             minutes = parser.parse(files.read_text(data, name), date=date, member_names=members)
-            tasks = [
-                int(i) for i in request.POST.getlist(f"tasks-{index}")
-                if i.isdigit() and int(i) < len(minutes.tasks)
-            ]
+            numbers = (whole_number(i) for i in request.POST.getlist(f"tasks-{index}"))
+            tasks = [i for i in numbers if i is not None and i < len(minutes.tasks)]
             meeting = save(
                 minutes,
                 group,

@@ -77,6 +77,16 @@ def test_a_docx_that_unpacks_to_10_mb_is_refused_quickly_with_a_message(
     assert not Meeting.objects.exists()
 
 
+def test_task_numbers_that_are_not_numbers_are_left_out(client, group, facilitator):
+    client.force_login(facilitator.user)
+    preview = _preview(client, group, _sample("2017-10-24-foraldragruppen.md"))
+    response = _confirm(client, group, _tokens(preview), **{"tasks-0": ["²", "-1", "99", "2"]})
+    assert response.status_code == 302
+    assert list(ActionItem.objects.values_list("title", flat=True)) == [
+        "Återkom i frågan (Osloresan)"
+    ]
+
+
 def test_confirming_creates_the_meeting_with_only_the_chosen_tasks(client, group, facilitator):
     client.force_login(facilitator.user)
     preview = _preview(client, group, _sample("2017-10-24-foraldragruppen.md"))
