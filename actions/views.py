@@ -2,13 +2,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actions.access import task_for
 from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, suggested_due_date
 from actions.models import ActionItem
 from groupwork import staffcache
@@ -24,17 +24,6 @@ ROWS = {
     "list": "actions/_list_row.html",
 }
 PAGE_SIZE = 25
-
-
-def _task_for(request, group_slug, pk, change=False):
-    """The group's task and the request's membership; 403 on change unless owner or facilitator."""
-    membership = membership_for(request, group_slug)
-    task = get_object_or_404(
-        membership.group.action_items.with_origin().prefetch_related("owners"), pk=pk
-    )
-    if change and not (membership.is_facilitator or task.is_owned_by(membership.person)):
-        raise PermissionDenied
-    return membership, task
 
 
 def _origin(request, group):
@@ -144,7 +133,7 @@ def _item_tasks(request, group, item, form=None, created=False):
 @login_required
 @staffcache.per_session
 def detail(request, group_slug, pk):
-    membership, task = _task_for(request, group_slug, pk)
+    membership, task = task_for(request, group_slug, pk)
     return _render_detail(request, membership, task, NoteForm())
 
 
@@ -233,8 +222,7 @@ def _date(day):
 
 @login_required
 def edit(request, group_slug, pk):
-    membership = membership_for(request, group_slug, facilitator=True)
-    task = get_object_or_404(membership.group.action_items.with_origin(), pk=pk)
+    membership, task = task_for(request, group_slug, pk, facilitator=True)
     form = TaskForm(request.POST or None, instance=task, group=membership.group)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -250,7 +238,7 @@ def edit(request, group_slug, pk):
 @require_POST
 @login_required
 def complete(request, group_slug, pk):
-    membership, task = _task_for(request, group_slug, pk, change=True)
+    membership, task = task_for(request, group_slug, pk, change=True)
     form = TickOffForm(request.POST)
     if not form.is_valid():
         return _status_changed(request, membership, task, form.errors["note"][0], messages.ERROR)
@@ -267,7 +255,7 @@ def complete(request, group_slug, pk):
 @require_POST
 @login_required
 def reopen(request, group_slug, pk):
-    membership, task = _task_for(request, group_slug, pk, change=True)
+    membership, task = task_for(request, group_slug, pk, change=True)
     if task.reopen(by=request.user):
         notice = _("Uppgiften är öppen igen.")
     else:
@@ -278,7 +266,7 @@ def reopen(request, group_slug, pk):
 @require_POST
 @login_required
 def drop(request, group_slug, pk):
-    membership, task = _task_for(request, group_slug, pk, change=True)
+    membership, task = task_for(request, group_slug, pk, change=True)
     if task.drop(by=request.user):
         notice = _("Uppgiften är struken.")
     else:
@@ -289,7 +277,7 @@ def drop(request, group_slug, pk):
 @require_POST
 @login_required
 def add_note(request, group_slug, pk):
-    membership, task = _task_for(request, group_slug, pk, change=True)
+    membership, task = task_for(request, group_slug, pk, change=True)
     form = NoteForm(request.POST)
     if not form.is_valid():
         if is_htmx(request) and request.POST.get("row") in ROWS:

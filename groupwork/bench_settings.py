@@ -8,7 +8,7 @@ environment, as a production deployment would.
 from groupwork.settings import *  # noqa: F403
 from groupwork.settings import BASE_DIR, MIDDLEWARE
 
-ROOT_URLCONF = "groupwork.bench_urls"
+ROOT_URLCONF = "overview.bench_urls"
 MIDDLEWARE = ["overview.bench.count_queries", *MIDDLEWARE]
 # Its own collected static files, so that the bench never touches var/static.
 STATIC_ROOT = BASE_DIR / "var" / "bench" / "static"

@@ -53,8 +53,9 @@ def data_changed(**kwargs):
 def connect():
     """Every model's writes renew the generation, but the session's: a login or logout gives
     a new session key anyway, and a receiver for sessions would cost them Django's fast
-    delete (clearsessions). The renewal after the commit covers what other receivers of
-    the same save write (the search index)."""
+    delete (clearsessions). What other receivers of the same save write (the search
+    index) is covered by the renewal after the commit, or, outside a transaction, by
+    renew_after_writes once the request is answered."""
     m2m_changed.connect(data_changed, dispatch_uid="staffcache-m2m")
     for model in apps.get_models(include_auto_created=True):
         if model is Session:

@@ -4,8 +4,10 @@ from django.views.generic import RedirectView
 
 from groupwork import views
 from meetings import urls as meetings_urls
-from overview import calendar, imports, search, views as overview
-from publishing import urls as public_urls, views as publishing
+from overview import calendar, imports, search
+from overview import views as overview
+from publishing import urls as public_urls
+from publishing import views as publishing
 
 groupwork_patterns = [
     path("", overview.home, name="home"),

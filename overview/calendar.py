@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionItem
-from publishing import detection
-from groupwork.access import membership_for
 from groupwork.models import Group, Person, new_token
+from meetings.access import meeting_for
 from meetings.models import Meeting
+from publishing import detection
+from visits.access import visit_for
 from visits.models import StudyVisit
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -188,8 +189,7 @@ def feed(request, token):
 
 @login_required
 def meeting_ics(request, group_slug, pk):
-    membership = membership_for(request, group_slug)
-    meeting = get_object_or_404(membership.group.meetings.select_related("group"), pk=pk)
+    membership, meeting = meeting_for(request, group_slug, pk)
     calendar = _calendar(membership.group.name)
     calendar.add_component(_staff_meeting_event(request, meeting))
     day = _stockholm_time(meeting.starts_at).date()
@@ -198,10 +198,9 @@ def meeting_ics(request, group_slug, pk):
 
 @login_required
 def visit_ics(request, group_slug, pk):
-    membership = membership_for(request, group_slug)
-    visit = get_object_or_404(
-        membership.group.study_visits.select_related("group"), pk=pk, starts_on__isnull=False
-    )
+    membership, visit = visit_for(request, group_slug, pk)
+    if visit.starts_on is None:
+        raise Http404
     calendar = _calendar(membership.group.name)
     calendar.add_component(_visit_event(request, visit))
     return _response(calendar, f"studiebesok-{visit.starts_on:%Y-%m-%d}.ics", download=True)

@@ -41,12 +41,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from groupwork import staffcache
+from groupwork.http import whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group
-from groupwork.http import whole_number
 from meetings.models import Meeting
 from overview.models import SearchEntry
 from publishing import privacy

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 
 from actions.models import ActionItem
-from overview import search
 from meetings.models import AgendaItem, Meeting
+from overview import search
 from publishing.models import Snapshot
 from visits.models import StudyVisit
 

@@ -9,9 +9,9 @@ facilitator confirmed. `publishing.privacy` applies it to meetings and visits.
 import html
 import re
 import unicodedata
-from urllib.parse import unquote
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from urllib.parse import unquote
 
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe

@@ -3,8 +3,9 @@
 A meeting or a visit knows its own state change (`meeting.mark_published()`,
 `visit.mark_report_published()`); this module decides whether it may happen, and freezes
 what the public sees as a Snapshot in the same transaction. Taking something off the open
-site is the model's own business (`meeting.unpublish()`, `visit.unpublish_report()`): the
-receivers below drop the snapshot whenever that happens, whoever did it.
+site is the model's own business (`meeting.unpublish()`, `visit.unpublish_report()`, both in a
+transaction): the receivers below drop the snapshot in the same save. A QuerySet.update() of
+status or report_unpublished_at would bypass them; no code does that.
 """
 
 from django.db import transaction

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from publishing import detection, privacy, responses
-from groupwork.models import Group
 from groupwork.http import whole_number
+from groupwork.models import Group
 from meetings.models import Attachment, Meeting
+from publishing import detection, privacy, responses
 from publishing.models import Snapshot
 from visits.models import StudyVisit
 

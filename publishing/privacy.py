@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, fields
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -35,6 +35,7 @@ from publishing.detection import (
 )
 from publishing.models import Confirmation, Snapshot
 from visits.models import Participant
+
 
 def unresolved(findings):
     return [f for f in findings if not f.resolved]

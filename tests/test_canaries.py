@@ -22,9 +22,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import ProgressNote
-from publishing import detection, gate, privacy
 from groupwork.models import Invitation
 from meetings.models import Attachment, Meeting
+from publishing import detection, gate, privacy
 from publishing.models import Confirmation, Snapshot
 from tests.factories import (
     make_attendance,

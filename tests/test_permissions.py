@@ -17,9 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from groupwork.models import Invitation, Membership
 from meetings.models import Attachment, Attendance
+from publishing import gate
 from tests.factories import make_item, make_meeting, make_visit
 from visits.models import Participant
-from publishing import gate
 
 OUR_APPS = ("groupwork.", "meetings.", "actions.", "visits.", "publishing.", "overview.")
 VISITORS = ("anonymous", "outsider", "member", "facilitator")

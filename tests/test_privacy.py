@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from meetings.models import Meeting
 from publishing import privacy
 from publishing.models import Confirmation
-from meetings.models import Meeting
 from tests.factories import (
     make_attendance,
     make_item,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 from pypdf import PdfReader
 
-from publishing import gate, privacy
 from groupwork.cache import SharedCache
-from publishing.models import Confirmation
 from meetings.models import AgendaItem, Attachment, Meeting
+from publishing import gate, privacy
+from publishing.models import Confirmation
 from tests.factories import (
     confirm_findings,
     make_attendance,

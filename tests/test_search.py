@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from overview.models import SearchEntry
 from overview.search import _stem, published_entries, run_search
-from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
 from publishing import gate
+from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
 
 pytestmark = pytest.mark.django_db
 

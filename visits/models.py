@@ -225,9 +225,11 @@ class StudyVisit(models.Model):
         drops its snapshot)."""
         if not self.report_published_at or self.report_unpublished_at:
             return
-        self.report_unpublished_at = timezone.now()
-        self._history_user = by
-        self.save()
+        # With the snapshot that publishing drops on this save, or not at all.
+        with transaction.atomic():
+            self.report_unpublished_at = timezone.now()
+            self._history_user = by
+            self.save()
 
 
 class ParticipantQuerySet(models.QuerySet):

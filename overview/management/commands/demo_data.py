@@ -5,7 +5,8 @@ from django.db import transaction
 
 from actions import demo as actions_demo
 from groupwork.models import Group, Membership, Person
-from meetings import demo as meetings_demo, import_demo
+from meetings import demo as meetings_demo
+from meetings import import_demo
 from publishing.gate import publish_demo
 from visits import demo as visits_demo
 

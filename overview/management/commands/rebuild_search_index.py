@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from actions.models import ActionItem
-from overview import search
 from meetings.models import AgendaItem, Meeting
+from overview import search
 from publishing.models import Snapshot
 from visits.models import StudyVisit
 

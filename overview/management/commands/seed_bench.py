@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import ActionItem
-from overview import search
-from publishing import privacy
 from groupwork.models import Group, Membership, Person
 from meetings.models import AgendaItem, Attendance, Meeting
+from overview import search
+from publishing import privacy
 from publishing.models import Snapshot
 from visits.models import Participant, StudyVisit
 
