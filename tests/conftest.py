@@ -1,8 +1,17 @@
+import os
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_facilitator, make_group, make_member
+
+# Hypothesis: few examples on every run, many when asked (HYPOTHESIS_PROFILE=thorough, see
+# README). A test that names its own max_examples keeps it; the form fuzzing takes the profile's.
+hypothesis_settings.register_profile("default", max_examples=10)
+hypothesis_settings.register_profile("thorough", max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -18,15 +27,32 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache(settings, tmp_path):
-    # Rate limits, sessions and kept pages live in the caches: each test has its own.
+def _clean_cache(request, settings, tmp_path):
+    """Rate limits, sessions and kept pages live in the caches: each test starts with empty ones.
+
+    In local memory, except for the tests marked shared_cache (the caches themselves): creating
+    and closing diskcache's SQLite files for every test cost more than many tests do.
+    """
+    if request.node.get_closest_marker("shared_cache"):
+        settings.CACHES = {
+            alias: {**config, "LOCATION": tmp_path / "cache" / alias}
+            for alias, config in settings.CACHES.items()
+        }
+        yield
+        for cache in caches.all(initialized_only=True):
+            cache.really_close()
+        return
     settings.CACHES = {
-        alias: {**config, "LOCATION": tmp_path / "cache" / alias}
-        for alias, config in settings.CACHES.items()
+        alias: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": alias,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},  # never culled: a test sees what it stored
+        }
+        for alias in settings.CACHES
     }
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    for cache in caches.all(initialized_only=True):
-        cache.really_close()
 
 
 @pytest.fixture(autouse=True)

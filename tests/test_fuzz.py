@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from tests.factories import make_item, make_meeting, make_task, make_visit
 
-pytestmark = pytest.mark.django_db
+# Postgres only: the SQLite run proves the quick start's database, the forms are the same.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
+# max_examples from the profile (tests/conftest.py): 10, or 500 with HYPOTHESIS_PROFILE=thorough.
 FUZZ = settings(
-    max_examples=25,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,

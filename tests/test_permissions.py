@@ -8,17 +8,27 @@ the group's facilitator. An outsider gets 404 (a group's existence does not leak
 a member without the right role gets 403; anonymous is sent to the login page.
 """
 
+import shutil
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from groupwork.models import Invitation, Membership
 from meetings.models import Attachment, Attendance
 from publishing import gate
-from tests.factories import make_item, make_meeting, make_visit
+from tests.factories import (
+    make_facilitator,
+    make_group,
+    make_item,
+    make_meeting,
+    make_member,
+    make_visit,
+)
 from visits.models import Participant
 
 OUR_APPS = ("groupwork.", "meetings.", "actions.", "visits.", "publishing.", "overview.")
@@ -214,8 +224,41 @@ def _public_minutes(w, **more):
     return {"group_slug": w.public_group.slug, "public_slug": w.published.public_slug, **more}
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The objects every URL of the matrix needs, made once for the module's 280 tests.
+
+    Made inside a transaction that is rolled back when the module is done; each test runs in a
+    savepoint inside it (pytest-django's `db`), so what a test's POST changes is undone after it.
+    """
+    media = tmp_path_factory.mktemp("permissions-media")
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=media,
+        CACHES={"default": _LOCMEM, "pages": _LOCMEM},
+    ), transaction.atomic():
+        w = _make_world()
+        w.media = media
+        yield w
+        transaction.set_rollback(True)
+
+
+_LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "world"}
+
+
 @pytest.fixture
-def world(group, facilitator, member, outsider):
+def world(_world, db, settings):
+    # The world's attachments, copied into this test's MEDIA_ROOT: a file a test deletes is
+    # back for the next one, as its row is.
+    shutil.copytree(_world.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return _world
+
+
+def _make_world():
+    group = make_group("Föräldragruppen", slug="foraldragruppen")
+    facilitator = make_facilitator(group, "Anne", represents="Socialförvaltningen")
+    member = make_member(group, "Barbro", represents="Föräldrarepresentant")
+    outsider = make_member(make_group("Socialchefsnätverket", slug="natverket"), "Charlie")
     w = SimpleNamespace(group=group, facilitator=facilitator, member=member, outsider=outsider)
     w.member_membership = Membership.objects.get(group=group, person=member)
     w.invitation = Invitation.objects.create(group=group, email="ny@exempel.se", first_name="Ny")
@@ -240,7 +283,7 @@ def world(group, facilitator, member, outsider):
     w.member_participant = Participant.objects.create(visit=w.visit, person=member)
     w.visit_item = make_item(make_meeting(group), heading="Osloresan")
     # public: objects (a group that publishes, with published minutes and a report)
-    from tests.factories import confirm_findings, make_group, make_published_meeting
+    from tests.factories import confirm_findings, make_published_meeting
 
     w.public_group = make_group("Öppna gruppen", slug="oppna-gruppen", is_public=True)
     w.published = make_published_meeting(w.public_group)

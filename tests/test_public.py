@@ -352,6 +352,7 @@ def test_a_change_to_published_content_changes_the_page_once_published_again(
     assert response.status_code == 200 and "Birgitta" in response.content.decode()
 
 
+@pytest.mark.shared_cache
 def test_public_page_is_rendered_once_then_served_from_the_cache(
     client, public_group, django_assert_num_queries
 ):
@@ -364,6 +365,7 @@ def test_public_page_is_rendered_once_then_served_from_the_cache(
     assert not_modified.status_code == 304
 
 
+@pytest.mark.shared_cache
 def test_cached_group_page_feed_and_index_cost_no_query(
     client, public_group, django_assert_num_queries
 ):
@@ -376,6 +378,7 @@ def test_cached_group_page_feed_and_index_cost_no_query(
             assert client.get(url).status_code == 200
 
 
+@pytest.mark.shared_cache
 def test_unpublishing_in_one_process_renews_the_generation_every_process_reads(
     client, public_group, settings
 ):
@@ -436,6 +439,7 @@ def _change_description(meeting):
         (_change_description, "public:group"),
     ],
 )
+@pytest.mark.shared_cache
 def test_a_cached_page_shows_every_kind_of_change_once_it_is_published(
     client, public_group, change, url_name
 ):
@@ -451,6 +455,7 @@ def test_a_cached_page_shows_every_kind_of_change_once_it_is_published(
     assert shown in client.get(url).content.decode()
 
 
+@pytest.mark.shared_cache
 def test_a_group_that_stops_publishing_is_gone_from_the_cache_at_once(client, public_group):
     meeting = make_published_meeting(public_group)
     urls = [minutes_url(meeting), reverse("public:group", args=[public_group.slug])]
@@ -469,6 +474,7 @@ def test_if_none_match_star_is_no_304_for_what_is_not_there(client, public_group
     assert client.get(minutes_url(meeting), HTTP_IF_NONE_MATCH="*").status_code == 410
 
 
+@pytest.mark.shared_cache
 def test_a_page_past_the_last_is_404_and_not_cached(client, public_group, settings):
     make_published_meeting(public_group)
     url = reverse("public:group", args=[public_group.slug])

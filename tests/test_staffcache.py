@@ -19,7 +19,7 @@ from groupwork import staffcache
 from groupwork.cache import SharedCache
 from tests.factories import make_item, make_meeting, make_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_cache]
 
 HOME = reverse("groupwork:home")
 

@@ -23,8 +23,13 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    # Called with every test of the session, not only this folder's. The browser tests run on
+    # Postgres only: the SQLite run proves the quick start's database, not the browser.
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.e2e)
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
