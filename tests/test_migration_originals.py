@@ -14,7 +14,7 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("meetings", "0004_attachment_is_import_original")]
+BEFORE = [("meetings", "0003_location_is_public")]
 AFTER = [("meetings", "0005_redact_import_originals")]
 
 MINUTES = """Nätverket 6 mars 2020
@@ -41,7 +41,8 @@ def _migrate(targets):
 
 @pytest.fixture
 def old_apps():
-    """The models as they were before 0005; the latest state is restored afterwards."""
+    """The models as they were before 0004 (no is_import_original); the latest state is
+    restored afterwards."""
     apps = _migrate(BEFORE)
     yield apps
     _migrate(_latest())
