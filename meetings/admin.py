@@ -36,4 +36,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "meeting", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["meeting", "item"]
     # What a published version lists is served as it was checked: no new file, no new state.
-    readonly_fields = ["file", "is_public", "content_type", "size", "uploaded_by"]
+    readonly_fields = [
+        "file", "is_public", "is_import_original", "content_type", "size", "uploaded_by"
+    ]

@@ -386,6 +386,14 @@ class AgendaItem(models.Model):
         return self.version
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """An imported file's kept original is for the group's facilitators only."""
+        if membership.is_facilitator:
+            return self
+        return self.filter(is_import_original=False)
+
+
 class Attachment(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
     item = models.ForeignKey(
@@ -400,6 +408,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     is_public = models.BooleanField(_("visas öppet"), default=False)
+    # The redacted copy of an imported file, kept on request: for facilitators only.
+    is_import_original = models.BooleanField(_("originalfil från import"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -409,10 +419,18 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("bilaga")
         verbose_name_plural = _("bilagor")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(is_import_original=True, is_public=True),
+                name="attachment_import_original_never_public",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -185,7 +185,9 @@ def detail(request, group_slug, pk):
         context.update(
             present=[a for a in attendances if a.present],
             absent=[a for a in attendances if not a.present],
-            meeting_attachments=list(meeting.attachments.filter(item__isnull=True)),
+            meeting_attachments=list(
+                meeting.attachments.visible_to(membership).filter(item__isnull=True)
+            ),
             status_changes=list(meeting.status_changes()),
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),
@@ -531,6 +533,8 @@ def attachment(request, group_slug, pk, attachment_pk):
     if not meeting.can_be_read_by(membership):
         raise PermissionDenied
     attachment = get_object_or_404(meeting.attachments, pk=attachment_pk)
+    if attachment.is_import_original and not membership.is_facilitator:
+        raise PermissionDenied
     inline = attachment.content_type == "application/pdf" or attachment.is_image
     return FileResponse(
         attachment.file.open("rb"),

@@ -172,6 +172,7 @@ def confirm(request, group_slug):
     new_people = request.POST.get("new_people")
     if new_people not in saving.NEW_PEOPLE:
         new_people = "guests"
+    keep_original = "keep_original" in request.POST
     chosen = set(request.POST.getlist("include"))
     if not chosen:
         messages.info(request, _("Ingen fil var vald, så inget importerades."))
@@ -193,7 +194,7 @@ def confirm(request, group_slug):
             minutes = parser.parse(files.read_text(data, name), date=date, member_names=members)
             numbers = (whole_number(i) for i in request.POST.getlist(f"tasks-{index}"))
             tasks = [i for i in numbers if i is not None and i < len(minutes.tasks)]
-            meeting = save(
+            saved = save(
                 minutes,
                 group,
                 data,
@@ -202,6 +203,7 @@ def confirm(request, group_slug):
                 new_people=new_people,
                 tasks=tasks,
                 plan_next=f"next-{index}" in request.POST,
+                keep_original=keep_original,
             )
         except ImportProblem as problem:
             messages.error(request, f"{name}: {problem}")
@@ -212,14 +214,17 @@ def confirm(request, group_slug):
             )
             continue
         messages.success(request, _("%(name)s är importerad.") % {"name": name})
+        if keep_original:
+            _tell_original(request, saved.original, name)
         if "publish" in request.POST and group.is_public:
-            _publish(request, meeting, name)
+            _publish(request, saved.meeting, name)
     return redirect("meetings:import", group_slug=group.slug)
 
 
 def save(minutes, group, data, filename, *, user=None, new_people="guests", tasks=(),
-         plan_next=True):
-    """Create the meeting of one parsed file and the tasks chosen, all or nothing.
+         plan_next=True, keep_original=False):
+    """Create the meeting of one parsed file and the tasks chosen, all or nothing; returns
+    the `saving.Saved` (its meeting, and the redacted original kept, if any).
 
     `tasks` are the indexes of the suggested tasks (Minutes.tasks) that become tasks.
     """
@@ -233,6 +238,7 @@ def save(minutes, group, data, filename, *, user=None, new_people="guests", task
         new_people=new_people,
         owners={owner for task in chosen for owner in task.owners},
         plan_next=plan_next,
+        keep_original=keep_original,
     ) as saved:
         for task in chosen:
             action = ActionItem.objects.create(
@@ -243,7 +249,37 @@ def save(minutes, group, data, filename, *, user=None, new_people="guests", task
                 created_by=user,
             )
             action.owners.set({saved.people[owner] for owner in task.owners})
-    return saved.meeting
+    return saved
+
+
+def _tell_original(request, copy, name):
+    if copy is None:
+        messages.warning(
+            request,
+            _(
+                "%(name)s: originalfilen sparades inte, eftersom den inte gick att rensa från "
+                "efternamn och e-postadresser."
+            )
+            % {"name": name},
+        )
+    elif copy.as_text:
+        messages.info(
+            request,
+            _(
+                "%(name)s: originalfilen sparades som text (%(file)s) utan efternamn och "
+                "e-postadresser, eftersom Word-filen inte gick att skriva om säkert."
+            )
+            % {"name": name, "file": copy.name},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "%(name)s: originalfilen sparades utan efternamn och e-postadresser, synlig "
+                "bara för samordnarna."
+            )
+            % {"name": name},
+        )
 
 
 def _publish(request, meeting, name):

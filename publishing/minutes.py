@@ -176,7 +176,12 @@ def attachment(request, group_slug, public_slug, pk):
     if pk not in listed:
         raise Http404
     attachment = get_object_or_404(
-        Attachment, meeting_id=snapshot.meeting_id, pk=pk, is_public=True, size=listed[pk]["size"]
+        Attachment,
+        meeting_id=snapshot.meeting_id,
+        pk=pk,
+        is_public=True,
+        is_import_original=False,
+        size=listed[pk]["size"],
     )
     if not attachment.file or not attachment.file.storage.exists(attachment.file.name):
         raise Http404

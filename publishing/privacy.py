@@ -81,7 +81,9 @@ def _meeting_parts(meetings):
     items = _by("meeting_id", AgendaItem.objects.filter(meeting__in=ids).order_by("position", "id"))
     attachments = _by(
         "meeting_id",
-        Attachment.objects.filter(meeting__in=ids, is_public=True).order_by("uploaded_at", "id"),
+        Attachment.objects.filter(
+            meeting__in=ids, is_public=True, is_import_original=False
+        ).order_by("uploaded_at", "id"),
     )
     represents, member_names = _represents(meetings)
     confirmed = _confirmed("meeting", meetings)

@@ -338,7 +338,7 @@ def test_docx_with_heading_styles_and_bold_paragraphs(group, tmp_path):
         "Frågan om lokaler flyttas till nästa möte. Annes förslag finns."
     )
     assert meeting.note_taker.first_name == "Eva"
-    assert meeting.attachments.get().name == "styrgruppen.docx"
+    assert not meeting.attachments.exists()  # the original is kept only on request
 
 
 def test_parse_reads_one_per_line_attendees_vid_tangenterna_and_infers_the_year():
@@ -378,12 +378,23 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(group):
     assert meeting.import_checksum == files.checksum(NATVERKET.read_bytes())
 
 
-def test_the_original_file_is_kept_as_a_private_attachment(group):
-    run(FORALDRAGRUPPEN)
+def test_the_original_file_is_not_kept_unless_asked_for(group):
+    out, err, failed = run(FORALDRAGRUPPEN)
+    assert failed is None, err
+    assert not Attachment.objects.exists()
+    assert "Originalfilen" not in out
+
+
+def test_a_kept_original_is_a_private_redacted_attachment(group):
+    out, err, failed = run(NATVERKET, keep_original=True)
+    assert failed is None, err
     attachment = Attachment.objects.get()
-    assert attachment.name == FORALDRAGRUPPEN.name
-    assert not attachment.is_public
-    assert attachment.file.read() == FORALDRAGRUPPEN.read_bytes()
+    assert attachment.name == NATVERKET.name
+    assert attachment.is_import_original and not attachment.is_public
+    kept = attachment.file.read().decode()
+    assert "Cathrine (ordf.)\tHöganäs" in kept
+    assert "Eriksson" not in kept and "Lindberg" not in kept and "Mohlin" not in kept
+    assert "Originalfilen sparades utan efternamn och e-postadresser" in out
 
 
 def test_a_failure_mid_file_leaves_nothing_and_the_next_file_still_imports(
@@ -394,7 +405,9 @@ def test_a_failure_mid_file_leaves_nothing_and_the_next_file_still_imports(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     settings.MEDIA_ROOT = blocker / "media"
-    out, err, failed = run(LEDNINGSGRUPP, create_tasks=True, new_people="members")
+    out, err, failed = run(
+        LEDNINGSGRUPP, create_tasks=True, new_people="members", keep_original=True
+    )
     assert failed and "1 av 1" in failed
     assert LEDNINGSGRUPP.name in err
     assert not Meeting.objects.exists()
@@ -494,6 +507,8 @@ def test_new_people_as_members_become_inactive_members(group, facilitator):
 
 
 def test_status_published_publishes_only_minutes_that_pass_the_privacy_check(group):
+    group.is_public = True
+    group.save()
     out, err, failed = run(FORALDRAGRUPPEN, NATVERKET, status="published")
     assert failed is None, err
     published = group.meetings.get(title__startswith="Anteckningar från")

@@ -8,12 +8,14 @@ its own way. The package reads the family of formats rather than one layout:
   the sentences that carry decisions, deferrals, tasks and the next meeting.
 - `parser`: the lines of one file, in order, into `Minutes` (nothing is saved).
 - `minutes`: what a parsed file is: `Minutes`, `Attendee`, `Item`, `Task`.
+- `originals`: the redacted copy of a file, kept only when the facilitator asks.
 - `saving`: `Minutes` into a meeting, its attendances, people and agenda items, in one
   transaction. The tasks and publishing are not meetings' business: the pages and the
   command that import (in `overview`) add them.
 
 People are kept by first name only: surnames from the attendee lists are dropped and the
-full names are rewritten to first names wherever they occur in the text.
+full names are rewritten to first names wherever they occur in the text. The file itself is
+not kept unless asked for, and then only without surnames and e-mail addresses.
 """
 
 

@@ -125,7 +125,13 @@ _NOTE_TAKER_LABEL = re.compile(
     re.I,
 )
 _ADJUSTER_LABEL = re.compile(
-    r"^(?:justeras av|justerat av|justerad av|justerare)\s*:?\s*(?P<rest>.*)$", re.I
+    r"^(?:justeras(?: av)?|justerat av|justerad av|justerare|justeringsperson)"
+    r"\s*:?\s*(?P<rest>.*)$",
+    re.I,
+)
+# The writer's initials after a name ("Maria Svensson /MS"), as a note taker signs.
+INITIALS = re.compile(
+    rf"\s*/\s*(?![{UPPER}][{LOWER}]+$)[{UPPER}{LOWER}]{{1,4}}\.?$"
 )
 # The roles are attributes of Minutes.
 ROLE_LABELS = (("note_taker", _NOTE_TAKER_LABEL), ("adjuster", _ADJUSTER_LABEL))

@@ -65,6 +65,8 @@ class Minutes:
     next_meeting: datetime | None = None
     tasks: list[Task] = field(default_factory=list)
     unclear: list[str] = field(default_factory=list)  # lines and facts not understood
+    # (first name, surname) of everyone named in full: what a kept original must lose.
+    full_names: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def starts_at(self):

@@ -85,6 +85,7 @@ class Parser:
         if not self.drafts:
             minutes.unclear.append(_("Inga punkter hittades: all text blir inledningen."))
         self._finish()
+        minutes.full_names = list(dict.fromkeys(self.full_names))
         return minutes
 
     # -----------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class Parser:
 
     def _take_role(self, role, value):
         """Set the note taker or adjuster if `value` names a person; False otherwise."""
-        person = grammar.attendee(value.lstrip("/ ").strip())
+        person = grammar.attendee(grammar.INITIALS.sub("", value.lstrip("/ ").strip()))
         if person is None:
             return False
         setattr(self.minutes, role, person.name)

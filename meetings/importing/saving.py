@@ -2,7 +2,8 @@
 
 All of one file or nothing: `atomic_import` is a context manager, so that what the caller
 adds inside its block (the tasks, created in `overview`) belongs to the same transaction;
-`save` adds nothing. The original file is stored last, so that a full disk undoes
+`save` adds nothing. The original file is kept only on request (`keep_original`), redacted
+(`originals`) and for facilitators only; it is stored last, so that a full disk undoes
 everything before it.
 """
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupwork.models import Membership, Person
-from meetings.importing import AlreadyImported, files
+from meetings.importing import AlreadyImported, files, originals
 from meetings.importing.minutes import aware
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 
@@ -32,6 +33,8 @@ class Saved:
     meeting: Meeting
     items: list[AgendaItem]  # in the order of Minutes.items
     people: dict[str, Person | None]  # first name → Person (None: a guest)
+    # The redacted original to be stored with it; None when not asked for or not possible.
+    original: originals.Copy | None = None
 
 
 def is_imported(group, data):
@@ -51,16 +54,18 @@ def match_people(minutes, group):
 
 @contextmanager
 def atomic_import(minutes, group, data, filename, *, user=None, new_people="guests",
-                  owners=(), plan_next=True):
+                  owners=(), plan_next=True, keep_original=False):
     """Create the meeting of one parsed file; yields what was saved, as a `Saved`.
 
     New people become guests or inactive members as `new_people` says; a note taker,
     adjuster or one of `owners` (of the tasks the caller creates) must be a person, so they
-    become inactive members either way.
+    become inactive members either way. With `keep_original` a redacted copy of the file
+    is kept as an attachment for facilitators (`Saved.original`; None when none is safe).
     """
     digest = files.checksum(data)
     if group.meetings.filter(import_checksum=digest).exists():
         raise AlreadyImported(_("”%(name)s” är redan importerad.") % {"name": filename})
+    copy = originals.redacted(data, filename, minutes.full_names) if keep_original else None
     attachment = None
     try:
         with transaction.atomic():
@@ -77,19 +82,21 @@ def atomic_import(minutes, group, data, filename, *, user=None, new_people="gues
                 )
                 for position, item in enumerate(minutes.items, start=1)
             ]
-            yield Saved(meeting=meeting, items=items, people=people)
+            yield Saved(meeting=meeting, items=items, people=people, original=copy)
             if plan_next and minutes.next_meeting:
                 _plan(group, minutes.next_meeting)
-            attachment = Attachment(
-                meeting=meeting,
-                name=filename[:255],
-                content_type=files.content_type(filename),
-                size=len(data),
-                is_public=False,
-                uploaded_by=user,
-            )
-            attachment.file.save(filename, ContentFile(data), save=False)
-            attachment.save()
+            if copy is not None:
+                attachment = Attachment(
+                    meeting=meeting,
+                    name=copy.name[:255],
+                    content_type=copy.content_type,
+                    size=len(copy.data),
+                    is_public=False,
+                    is_import_original=True,
+                    uploaded_by=user,
+                )
+                attachment.file.save(copy.name, ContentFile(copy.data), save=False)
+                attachment.save()
     except IntegrityError:
         _remove_file(attachment)
         if group.meetings.filter(import_checksum=digest).exists():

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from groupwork.models import Group
 from meetings.importing import AlreadyImported, ImportProblem, files, parser, saving
 from overview.imports import save
-from publishing import gate
+from publishing import gate, privacy
 
 
 def _date(value):
@@ -43,6 +43,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--create-tasks", action="store_true", help="skapa de föreslagna uppgifterna"
+        )
+        parser.add_argument(
+            "--keep-original",
+            action="store_true",
+            help="spara en kopia av filen, utan efternamn och e-postadresser, som bilaga för "
+            "samordnarna (standard: filen sparas inte, eftersom den har fler uppgifter om "
+            "personerna än gruppen behöver)",
         )
 
     def handle(self, *args, **options):
@@ -92,8 +99,14 @@ class Command(BaseCommand):
                 self.stdout.write("Torrkörning: inget sparades.")
                 return True
             tasks = range(len(minutes.tasks)) if options["create_tasks"] else ()
-            meeting = save(
-                minutes, group, data, name, new_people=options["new_people"], tasks=tasks
+            saved = save(
+                minutes,
+                group,
+                data,
+                name,
+                new_people=options["new_people"],
+                tasks=tasks,
+                keep_original=options["keep_original"],
             )
         except AlreadyImported:
             self.stdout.write(f"{name}: redan importerad – inget skapades.")
@@ -107,12 +120,48 @@ class Command(BaseCommand):
         except DatabaseError as error:
             self.stderr.write(f"{name}: databasen vägrade spara mötet ({error}). Inget sparades.")
             return False
+        meeting = saved.meeting
         self.stdout.write(self.style.SUCCESS(f"{name}: importerad som mötet {meeting.pk}."))
+        if options["keep_original"]:
+            self._original(saved.original)
         if options["status"] == "published":
             self._publish(meeting)
         return True
 
+    def _original(self, copy):
+        if copy is None:
+            self.stdout.write(
+                "Originalfilen sparades inte: den gick inte att rensa från efternamn och "
+                "e-postadresser."
+            )
+        elif copy.as_text:
+            self.stdout.write(
+                f"Originalfilen sparades som text ({copy.name}) utan efternamn och "
+                "e-postadresser: Word-filen gick inte att skriva om säkert."
+            )
+        else:
+            self.stdout.write(
+                "Originalfilen sparades utan efternamn och e-postadresser, synlig bara för "
+                "samordnarna."
+            )
+
     def _publish(self, meeting):
+        if not meeting.group.is_public:
+            # Publishing would change a status and show nothing: say what is true instead.
+            findings = privacy.unresolved(privacy.check_meeting(meeting))
+            if not findings:
+                self.stdout.write(
+                    "Justerad och klar att publicera. Gruppen publicerar inte på den öppna "
+                    "webbplatsen förrän en administratör slår på det."
+                )
+                return
+            self.stdout.write(
+                "Justerad. Gruppen publicerar inte på den öppna webbplatsen förrän en "
+                "administratör slår på det, och integritetskontrollen hittade dessutom "
+                "följande:"
+            )
+            self._findings(findings)
+            return
         findings = gate.publish_if_clean(meeting)
         if not findings:
             self.stdout.write("Publicerad på den öppna webbplatsen.")
@@ -120,6 +169,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Inte publicerad: integritetskontrollen hittade följande (mötet är justerat):"
         )
+        self._findings(findings)
+
+    def _findings(self, findings):
         for finding in findings:
             self.stdout.write(f"  - {finding.kind_label}: ”{finding.match}” ({finding.place})")
 
