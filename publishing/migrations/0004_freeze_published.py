@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ("publishing", "0003_confirmation"),
         ("groupwork", "0005_search_and_confirmations_move"),
         ("overview", "0001_initial"),
-        ("meetings", "0003_location_is_public"),
+        ("meetings", "0005_redact_import_originals"),
         ("visits", "0001_initial"),
         ("actions", "0001_initial"),
     ]
