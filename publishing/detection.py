@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote
 
 from django.utils.html import escape, linebreaks
@@ -228,16 +229,19 @@ def _scan(text, names):
             hits.append(_Hit("phone", *span, value, _PLACEHOLDERS["phone"]))
     for m in _ADDRESS.finditer(text):
         hits.append(_Hit("address", m.start(), m.end(), m.group(0), _PLACEHOLDERS["address"]))
+    names_found = []
     if names:
         for m in _known_name_pattern(names).finditer(text):
-            hits += _name_hit(m, text, names)
+            names_found += _name_hit(m, text, names)
     for m in _NAME_PAIR.finditer(text):
-        hits += _name_hit(m, text, names)
+        names_found += _name_hit(m, text, names)
     for m in _UNKNOWN_NAME.finditer(text):
         if m.group("alone"):
             hits.append(_Hit("name", m.start(), m.end(), m.group(0), _PLACEHOLDERS["name"]))
         else:
-            hits.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
+            names_found.append(_Hit("name", m.start(), m.end(), m.group(0), m.group("first")))
+    # Before overlaps are resolved: a place dropped here leaves room for a name inside it.
+    hits += [hit for hit in names_found if not place_not_person(hit.match, names)]
     return _without_overlaps(hits)
 
 
@@ -249,6 +253,111 @@ def _name_hit(m, text, names):
         return []
     start, end = m.start("first"), m.end("last")
     return [_Hit("name", start, end, text[start:end], m.group("first"))]
+
+
+# --- Places and organisations: what Swedish minutes are full of ---------------------------
+
+_DATA = Path(__file__).parent / "data"
+
+
+def _entries(filename):
+    """The entries of a data file: one a line, "#" starts a comment line."""
+    lines = (_DATA / filename).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    places: frozenset  # words of municipalities, regions, counties, abbreviations
+    also_first_names: frozenset  # places that are first names too ("Nora")
+    words: frozenset  # place and organisation words wherever they stand ("Staden")
+    before: frozenset  # name a place with the word after them ("Hotell", "Villa")
+    after: frozenset  # name a place with the word before them ("Stad", "Gård")
+    endings: tuple  # organisation endings ("-förvaltningen")
+    not_names: frozenset  # capitalised words that are not names ("Beslut", "Nästa")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary():
+    places = {
+        word
+        for name in _entries("municipalities.txt") + _entries("regions.txt")
+        for word in name.split()
+    } | set(_entries("place_abbreviations.txt"))
+    words, before, after, endings = set(), set(), set(), []
+    for entry in _entries("place_words.txt"):
+        if entry.startswith("-"):
+            endings.append(entry[1:].lower())
+        elif entry.startswith("… "):
+            after.add(entry[2:])
+        elif entry.endswith(" …"):
+            before.add(entry[:-2])
+        else:
+            words.update(entry.split())
+    return _Vocabulary(
+        places=frozenset(places) - {"län"},
+        also_first_names=frozenset(_entries("places_also_first_names.txt")),
+        words=frozenset(words),
+        before=frozenset(before),
+        after=frozenset(after),
+        endings=tuple(endings),
+        not_names=frozenset(_entries("not_names.txt")),
+    )
+
+
+# "Familjen Helsingborg" is an organisation, "Familjen Lind" a family: such a word names an
+# organisation only before a place that does not look like a surname.
+_BEFORE_A_PLACE = {"Familjen"}
+_SURNAME_SHAPE = re.compile(rf"(?:.*(?:{_SURNAME_ENDINGS}|sson)|{_SURNAME_WORDS})s?")
+
+
+def _is_place(word, vocabulary):
+    """A municipality, a region or a county, or its abbreviation, also in the genitive."""
+    return word in vocabulary.places or (word[-1:] == "s" and word[:-1] in vocabulary.places)
+
+
+def _is_place_word(word, vocabulary):
+    return (
+        _is_place(word, vocabulary)
+        or word in vocabulary.words
+        or word in vocabulary.before
+        or word in vocabulary.after
+        or word.lower().endswith(vocabulary.endings)
+    )
+
+
+def place_not_person(match, names=frozenset()):
+    """True if a match that looks like "first name + surname" is a place or an organisation
+    ("Upplands Väsby", "Malmö Stad", "Hotell Kramer", "Villa Fridhem", "Skrivelse
+    Medelpunkten"). When in doubt it is a person: a word that is a first name of the
+    meeting's people, or a place that is also a first name ("Nora Lund"), keeps it a name.
+    """
+    vocabulary = _vocabulary()
+    words = match.split()
+    # A heading's or a sentence's first word is not part of a name ("Beslut Anna Svensson").
+    while words and words[0] in vocabulary.not_names:
+        words.pop(0)
+    while words and words[-1] in vocabulary.not_names:
+        words.pop()
+    if len(words) < 2:
+        # One word left is a surname on its own if it looks like one ("Punkt Lind").
+        return not (words and _SURNAME_SHAPE.fullmatch(words[0]))
+    if any(w in names or w.removesuffix("s") in names for w in words):
+        return False
+    if words[0] in vocabulary.also_first_names:
+        return False
+    if all(_is_place_word(w, vocabulary) for w in words):
+        return True
+    if len(words) != 2:
+        return False
+    first, last = words
+    if first in vocabulary.before or last in vocabulary.after:
+        return True
+    return (
+        first in _BEFORE_A_PLACE
+        and _is_place(last, vocabulary)
+        and not _SURNAME_SHAPE.fullmatch(last)
+    )
 
 
 def _without_overlaps(hits):
@@ -350,6 +459,21 @@ class Context:
 
     names: frozenset
     confirmed: set = field(default_factory=set)  # {(kind, match)}
+    # Name matches the group's facilitators confirmed as a place or an organisation.
+    places: frozenset = frozenset()
+
+    def is_confirmed(self, kind, match):
+        if kind in NEVER_CONFIRMED:
+            return False
+        if (kind, match) in self.confirmed:
+            return True
+        # Never for a match with a first name of this meeting's people in it: "Hotell Anna"
+        # confirmed as a place in May is asked about again when Anna attends in June.
+        return (
+            kind == "name"
+            and match in self.places
+            and not any(w in self.names or w.removesuffix("s") in self.names for w in match.split())
+        )
 
     def public_text(self, text):
         """Plain text for the public: internal passages cut, findings masked."""
@@ -368,7 +492,7 @@ class Context:
         return "\n".join(out).strip()
 
     def masks(self, hit):
-        return hit.kind in ALWAYS_MASKED or (hit.kind, hit.match) not in self.confirmed
+        return hit.kind in ALWAYS_MASKED or not self.is_confirmed(hit.kind, hit.match)
 
     def public_html(self, text):
         """Markdown rendered safely after public_text(), and checked again as it will show.
@@ -448,7 +572,7 @@ def _check(context, fields):
             if key in seen:
                 continue
             seen.add(key)
-            resolved = kind not in NEVER_CONFIRMED and (kind, match) in context.confirmed
+            resolved = context.is_confirmed(kind, match)
             findings.append(Finding(kind, match, label, line, item, url, resolved))
     return findings
 

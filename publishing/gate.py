@@ -67,10 +67,17 @@ def publish_report(visit, by=None):
         return privacy.freeze_report(visit)
 
 
-def confirm(obj, kind, match, by):
-    """A facilitator's word that one match of the check in obj (a meeting or a visit) is fine."""
+def confirm(obj, kind, match, by, place=False):
+    """A facilitator's word that one match of the check in obj (a meeting or a visit) is fine.
+    place: a name match is a place or an organisation, fine in the whole group from now on."""
     owner = {"meeting": obj} if isinstance(obj, Meeting) else {"visit": obj}
-    Confirmation.objects.get_or_create(**owner, kind=kind, match=match, defaults={"confirmed_by": by})
+    confirmation, created = Confirmation.objects.get_or_create(
+        **owner, kind=kind, match=match,
+        defaults={"confirmed_by": by, "is_place": place and kind == "name"},
+    )
+    if not created and place and kind == "name" and not confirmation.is_place:
+        confirmation.is_place = True
+        confirmation.save(update_fields=["is_place"])
 
 
 def confirmations(obj):

@@ -72,6 +72,9 @@ class Confirmation(models.Model):
     )
     kind = models.CharField(max_length=30)
     match = models.CharField(max_length=300)
+    # "A place or an organisation, not a person": a name finding so confirmed is fine in every
+    # meeting and visit of the group. A person's name is confirmed one meeting at a time.
+    is_place = models.BooleanField(_("ort eller organisation"), default=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

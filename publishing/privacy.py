@@ -16,6 +16,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -42,14 +43,23 @@ def unresolved(findings):
 
 
 def _confirmed(owner, objects):
-    """{pk: {(kind, match)}} confirmed for each of objects; owner: "meeting" or "visit"."""
+    """({pk: {(kind, match)}} confirmed for each of objects, {group id: frozenset of name
+    matches confirmed as places anywhere in the group}), in one query; owner: "meeting" or
+    "visit"."""
     confirmed = {obj.pk: set() for obj in objects}
-    rows = Confirmation.objects.filter(**{f"{owner}__in": objects}).values_list(
-        f"{owner}_id", "kind", "match"
-    )
-    for pk, kind, match in rows:
-        confirmed[pk].add((kind, match))
-    return confirmed
+    groups = {obj.group_id for obj in objects}
+    places = {group_id: set() for group_id in groups}
+    rows = Confirmation.objects.filter(
+        Q(**{f"{owner}__in": objects})
+        | Q(is_place=True, kind="name", meeting__group__in=groups)
+        | Q(is_place=True, kind="name", visit__group__in=groups)
+    ).values_list(f"{owner}_id", "kind", "match", "is_place", "meeting__group", "visit__group")
+    for pk, kind, match, is_place, meeting_group, visit_group in rows:
+        if pk in confirmed:
+            confirmed[pk].add((kind, match))
+        if is_place and kind == "name":
+            places[meeting_group or visit_group].add(match)
+    return confirmed, {group_id: frozenset(p) for group_id, p in places.items()}
 
 
 def _names(*lists):
@@ -86,12 +96,12 @@ def _meeting_parts(meetings):
         ).order_by("uploaded_at", "id"),
     )
     represents, member_names = _represents(meetings)
-    confirmed = _confirmed("meeting", meetings)
+    confirmed, places = _confirmed("meeting", meetings)
     parts = {}
     for meeting in meetings:
         present = attendances.get(meeting.pk, [])
         names = _names(member_names[meeting.group_id], [a.name for a in present])
-        context = Context(names, confirmed[meeting.pk])
+        context = Context(names, confirmed[meeting.pk], places[meeting.group_id])
         parts[meeting.pk] = (
             context, represents[meeting.group_id], present, items.get(meeting.pk, []),
             attachments.get(meeting.pk, []),
@@ -142,7 +152,7 @@ def check_meeting(meeting):
         item = next((i for i in items if i.pk == attachment.item_id), None)
         findings.append(
             Finding("attachment", match, _("Bilaga"), 0, item, edit,
-                    ("attachment", match) in context.confirmed)
+                    context.is_confirmed("attachment", match))
         )
     return findings
 
@@ -156,12 +166,12 @@ def _visit_parts(visits):
         ).select_related("person"),
     )
     represents, member_names = _represents(visits)
-    confirmed = _confirmed("visit", visits)
+    confirmed, places = _confirmed("visit", visits)
     parts = {}
     for visit in visits:
         confirmed_participants = participants.get(visit.pk, [])
         names = _names(member_names[visit.group_id], [p.name for p in confirmed_participants])
-        context = Context(names, confirmed[visit.pk])
+        context = Context(names, confirmed[visit.pk], places[visit.group_id])
         parts[visit.pk] = (context, represents[visit.group_id], confirmed_participants)
     return parts
 

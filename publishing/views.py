@@ -125,8 +125,16 @@ def _confirm(request, obj, findings):
         f.kind == kind and f.match == match and f.can_be_confirmed
         for f in privacy.unresolved(findings)
     ):
-        gate.confirm(obj, kind, match, by=request.user)
-        messages.success(request, _("”%(match)s” är markerat som okej.") % {"match": match})
+        place = kind == "name" and request.POST.get("place") == "1"
+        gate.confirm(obj, kind, match, by=request.user, place=place)
+        if place:
+            messages.success(
+                request,
+                _("”%(match)s” är markerat som en ort eller organisation, okej i hela gruppen.")
+                % {"match": match},
+            )
+        else:
+            messages.success(request, _("”%(match)s” är markerat som okej.") % {"match": match})
     else:
         messages.warning(
             request, _("Fyndet finns inte längre; sidan visar kontrollen som den ser ut nu.")

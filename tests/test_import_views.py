@@ -206,10 +206,11 @@ def test_publish_choice_publishes_what_passes_the_privacy_check(client, group, f
     group.is_public = True
     group.save()
     client.force_login(facilitator.user)
-    preview = _preview(
-        client, group,
-        _sample("2017-10-24-foraldragruppen.md"), _sample("2020-03-06-socialchefsnatverket.md"),
-    )
+    # The sample's own findings were places ("Familjen Helsingborg"); a guest's full name
+    # in the text is what holds these minutes back now.
+    name, data = _sample("2020-03-06-socialchefsnatverket.md")
+    data += "\nKarin Holmström från Region Skåne presenterade länets rapport.\n".encode()
+    preview = _preview(client, group, _sample("2017-10-24-foraldragruppen.md"), (name, data))
     assert "Publicera på Öppna soc" in preview.content.decode()
     response = _confirm(client, group, _tokens(preview), publish="on", follow=True)
     page = response.content.decode()
@@ -217,7 +218,8 @@ def test_publish_choice_publishes_what_passes_the_privacy_check(client, group, f
     assert group.meetings.get(status=Meeting.Status.APPROVED).title == "Socialchefs nätverket"
     assert "2020-03-06-socialchefsnatverket.md är inte publicerad" in page
     assert "Litteraturvägen 10" not in page  # the place is not public unless marked so
-    assert "Familjen Helsingborg" in page
+    assert "Karin Holmström" in page
+    assert "Familjen Helsingborg" not in page  # an organisation in Helsingborg, not a name
 
 
 def test_upload_page_lists_imported_meetings(client, group, facilitator):

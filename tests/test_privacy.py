@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting
-from publishing import privacy
+from publishing import gate, privacy
 from publishing.models import Confirmation
 from tests.factories import (
     make_attendance,
@@ -330,3 +330,65 @@ def test_visit_report_is_checked_and_host_contact_is_never_included(group, facil
     ]
     doc = privacy.public_report(visit)
     assert "Nordmann" not in repr(doc) and "avdelingsleder" not in repr(doc)
+
+
+# Places a facilitator confirmed: once per group; a person's name every time
+
+
+def asked(meeting, text):
+    """What the check asks the facilitator about in text: its unresolved findings."""
+    item = make_item(meeting, "Punkt", notes=text)
+    return [(f.kind, f.match) for f in privacy.unresolved(privacy.check_meeting(meeting))
+            if f.item == item]
+
+
+def test_a_place_confirmed_once_is_not_asked_about_in_the_groups_other_meetings(
+    meeting, facilitator, client
+):
+    make_item(meeting, "Lokaler", notes="Vi samarbetar med Fritidsbanken, Vorta Drom och Ria.")
+    client.force_login(facilitator.user)
+    url = reverse("groupwork:publishing_meeting_confirm", args=[meeting.group.slug, meeting.pk])
+    response = client.post(url, {"kind": "name", "match": "Vorta Drom", "place": "1"}, follow=True)
+    assert "är markerat som en ort eller organisation, okej i hela gruppen" in response.text
+    assert Confirmation.objects.get(meeting=meeting).is_place
+    later = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+    assert asked(later, "Vi träffar Vorta Drom igen i maj.") == []
+    assert "Vorta Drom" in privacy.public_minutes(later).items[0].notes
+
+
+def test_a_name_confirmed_without_the_place_choice_is_asked_about_in_the_next_meeting(
+    meeting, facilitator
+):
+    gate.confirm(meeting, "name", "Vorta Drom", by=facilitator.user)
+    later = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+    assert asked(later, "Vi träffar Vorta Drom igen i maj.") == [("name", "Vorta Drom")]
+
+
+def test_a_place_confirmation_with_a_members_first_name_in_it_is_asked_about_again(
+    meeting, facilitator
+):
+    gate.confirm(meeting, "name", "Cecilia Hallgren", by=facilitator.user, place=True)
+    later = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+    assert asked(later, "Vi talade med Cecilia Hallgren om saken.") == [
+        ("name", "Cecilia Hallgren")
+    ]
+
+
+def test_a_place_confirmed_in_another_group_is_asked_about(meeting, facilitator, other_group):
+    elsewhere = make_meeting(other_group, status=Meeting.Status.APPROVED)
+    gate.confirm(elsewhere, "name", "Vorta Drom", by=facilitator.user, place=True)
+    assert asked(meeting, "Vi träffar Vorta Drom i maj.") == [("name", "Vorta Drom")]
+
+
+def test_place_confirmations_of_the_group_add_no_query_to_the_check(
+    meeting, facilitator, django_assert_num_queries
+):
+    make_item(meeting, "Lokaler", notes="Vi träffar Vorta Drom och Medelpunkten Nord.")
+    with django_assert_num_queries(5):
+        privacy.check_meeting(meeting)
+    for n in range(3):
+        other = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+        gate.confirm(other, "name", f"Vorta Drom {n}", by=facilitator.user, place=True)
+    with django_assert_num_queries(5):
+        findings = privacy.check_meeting(meeting)
+    assert [f.match for f in findings] == ["Vorta Drom", "Medelpunkten Nord"]

@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("kind", models.CharField(max_length=30)),
                 ("match", models.CharField(max_length=300)),
+                ("is_place", models.BooleanField(default=False, verbose_name="ort eller organisation")),
                 ("confirmed_at", models.DateTimeField(auto_now_add=True)),
                 ("confirmed_by", models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
                 ("meeting", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="meetings.meeting")),
