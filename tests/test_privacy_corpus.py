@@ -33,6 +33,8 @@ CORPUS = [
     ({"Anne"}, "Mejl från Hbg Stad om fullmakter; Sthlm och Gbg svarar senare.", set()),
     ({"Anne"}, "Studiebesök på Ekebo Gård och Tjolöholms Slott i Kungsbacka.", set()),
     ({"Eva"}, "Övrigt\nIngen övrig fråga. Nästa möte i Örkelljunga.", set()),
+    ({"Eva"}, "Värd: Københavns Kommune; Søren Østergaard visade oss runt.",
+     {("name", "Søren Østergaard")}),
     ({"Anne"}, "Gäst: Karin Holmström från Länsstyrelsen berättade om bidragen.",
      {("name", "Karin Holmström")}),
     ({"Anne", "Eva"}, "Eva Lind presenterade rapporten från Östra Göinge.",
