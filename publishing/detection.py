@@ -275,6 +275,8 @@ class _Vocabulary:
     after: frozenset  # name a place with the word before them ("Stad", "Gård")
     endings: tuple  # organisation endings ("-förvaltningen")
     not_names: frozenset  # capitalised words that are not names ("Beslut", "Nästa")
+    first_names: frozenset  # common first names in Sweden
+    organisations: frozenset  # whole names that pass as they are ("Familjen Helsingborg")
 
 
 @lru_cache(maxsize=1)
@@ -302,12 +304,11 @@ def _vocabulary():
         after=frozenset(after),
         endings=tuple(endings),
         not_names=frozenset(_entries("not_names.txt")),
+        first_names=frozenset(_entries("first_names.txt")),
+        organisations=frozenset(_entries("organisations.txt")),
     )
 
 
-# "Familjen Helsingborg" is an organisation, "Familjen Lind" a family: such a word names an
-# organisation only before a place that does not look like a surname.
-_BEFORE_A_PLACE = {"Familjen"}
 _SURNAME_SHAPE = re.compile(rf"(?:.*(?:{_SURNAME_ENDINGS}|sson)|{_SURNAME_WORDS})s?")
 
 
@@ -326,37 +327,63 @@ def _is_place_word(word, vocabulary):
     )
 
 
+def _is_first_name(word, names, vocabulary):
+    """One of the meeting's people's first names, or a common first name in Sweden."""
+    return (
+        word in names
+        or word.removesuffix("s") in names
+        or word in vocabulary.first_names
+        or word in vocabulary.also_first_names
+    )
+
+
 def place_not_person(match, names=frozenset()):
     """True if a match that looks like "first name + surname" is a place or an organisation
-    ("Upplands Väsby", "Malmö Stad", "Hotell Kramer", "Villa Fridhem", "Skrivelse
-    Medelpunkten"). When in doubt it is a person: a word that is a first name of the
-    meeting's people, or a place that is also a first name ("Nora Lund"), keeps it a name.
+    ("Upplands Väsby", "Malmö Stad", "Hotell Kramer", "Villa Fridhem", "Clarion Hotel
+    Scandinavia"). When in doubt it is a person: a first name anywhere in it ("Lars Gård",
+    "Juni Nordin", "Nora Lund"), or a word left alone after a heading's or a role's word
+    ("Justerare Nordin") unless that word names an organisation or a kind of place.
     """
     vocabulary = _vocabulary()
+    if match in vocabulary.organisations:
+        return True
     words = match.split()
+    if any(_is_first_name(w, names, vocabulary) for w in words):
+        return False
     # A heading's or a sentence's first word is not part of a name ("Beslut Anna Svensson").
     while words and words[0] in vocabulary.not_names:
         words.pop(0)
     while words and words[-1] in vocabulary.not_names:
         words.pop()
-    if len(words) < 2:
-        # One word left is a surname on its own if it looks like one ("Punkt Lind").
-        return not (words and _SURNAME_SHAPE.fullmatch(words[0]))
-    if any(w in names or w.removesuffix("s") in names for w in words):
-        return False
-    if words[0] in vocabulary.also_first_names:
-        return False
+    if not words:
+        return True
+    if len(words) == 1:
+        # A municipality can be a surname too ("Salem", "Mora"): only an organisation's or a
+        # place's own word passes ("Skrivelse Medelpunkten").
+        word = words[0]
+        return not _is_place(word, vocabulary) and _is_place_word(word, vocabulary)
     if all(_is_place_word(w, vocabulary) for w in words):
         return True
-    if len(words) != 2:
-        return False
-    first, last = words
-    if first in vocabulary.before or last in vocabulary.after:
-        return True
-    return (
-        first in _BEFORE_A_PLACE
-        and _is_place(last, vocabulary)
-        and not _SURNAME_SHAPE.fullmatch(last)
+    return len(words) == 2 and (words[0] in vocabulary.before or words[1] in vocabulary.after)
+
+
+# A family is people: "Familjen Salem" is never a place for the whole group.
+_FAMILY = {"Familjen", "Familj", "Fam"}
+
+
+def could_be_place(match, names=frozenset()):
+    """Whether a name finding may be confirmed as a place or an organisation for the whole
+    group ("Vorta Drom"). A person's name is asked about again in every meeting, so when in
+    doubt, no: not one word ("Andersson"), nor a first name ("Sofia Nyman"), a word shaped
+    like a surname, a municipality that is also a surname ("Salem") or a family."""
+    vocabulary = _vocabulary()
+    words = match.split()
+    return len(words) > 1 and not any(
+        _is_first_name(w, names, vocabulary)
+        or _SURNAME_SHAPE.fullmatch(w)
+        or _is_place(w, vocabulary)
+        or w in _FAMILY
+        for w in words
     )
 
 
@@ -467,13 +494,9 @@ class Context:
             return False
         if (kind, match) in self.confirmed:
             return True
-        # Never for a match with a first name of this meeting's people in it: "Hotell Anna"
-        # confirmed as a place in May is asked about again when Anna attends in June.
-        return (
-            kind == "name"
-            and match in self.places
-            and not any(w in self.names or w.removesuffix("s") in self.names for w in match.split())
-        )
+        # Never for what could be a person's name: "Hotell Anna" confirmed as a place in May
+        # is asked about again when Anna attends in June.
+        return kind == "name" and match in self.places and could_be_place(match, self.names)
 
     def public_text(self, text):
         """Plain text for the public: internal passages cut, findings masked."""
@@ -517,6 +540,8 @@ class Finding:
     item: object = None
     edit_url: str = ""
     resolved: bool = False
+    # A name finding that may be confirmed as a place for the whole group (could_be_place).
+    may_be_place: bool = False
 
     @property
     def kind_label(self):
@@ -573,7 +598,8 @@ def _check(context, fields):
                 continue
             seen.add(key)
             resolved = context.is_confirmed(kind, match)
-            findings.append(Finding(kind, match, label, line, item, url, resolved))
+            may_be_place = kind == "name" and could_be_place(match, context.names)
+            findings.append(Finding(kind, match, label, line, item, url, resolved, may_be_place))
     return findings
 
 

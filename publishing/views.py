@@ -121,11 +121,15 @@ def visit_check(request, group_slug, pk):
 def _confirm(request, obj, findings):
     """Record that one match is fine; only a match the check actually found can be confirmed."""
     kind, match = request.POST.get("kind", ""), request.POST.get("match", "")
-    if any(
-        f.kind == kind and f.match == match and f.can_be_confirmed
+    found = [
+        f
         for f in privacy.unresolved(findings)
-    ):
-        place = kind == "name" and request.POST.get("place") == "1"
+        if f.kind == kind and f.match == match and f.can_be_confirmed
+    ]
+    if found:
+        # Only what could be a place is confirmed for the whole group; a name is confirmed
+        # for this meeting or visit alone, whatever the form said.
+        place = request.POST.get("place") == "1" and found[0].may_be_place
         gate.confirm(obj, kind, match, by=request.user, place=place)
         if place:
             messages.success(

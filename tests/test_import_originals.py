@@ -369,3 +369,26 @@ def test_status_published_into_a_group_that_does_not_publish_lists_findings_too(
     assert "integritetskontrollen hittade dessutom följande:" in out
     assert "Publicerad på den öppna webbplatsen" not in out
     assert group.meetings.get().status == Meeting.Status.APPROVED
+
+
+@pytest.mark.parametrize("written", [
+    "a.s(at)kommun.se", "anna snabel-a kommun.se", "mailto:anna%40kommun.se", "anna @ kommun . se",
+])
+def test_a_copy_that_still_shows_an_address_however_written_is_not_kept(written):
+    text = f"Minnesanteckningar 2021-06-01\n\nNärvarande: Anna Svensson\n\nKontakt: {written}\n"
+    minutes = parser.parse(text)
+    assert originals.redacted(text.encode(), "m.md", minutes.full_names) is None
+
+
+def test_a_surname_written_with_a_combining_mark_is_redacted():
+    text = "Minnesanteckningar 2021-06-01\n\nNärvarande: Anna Sjöberg\n\nSjo\u0308berg ringer.\n"
+    minutes = parser.parse(text)
+    copy = originals.redacted(text.encode(), "m.md", minutes.full_names)
+    assert copy is not None and "Sjöberg" not in copy.data.decode()
+
+
+def test_a_file_name_with_a_surname_is_not_the_stored_name():
+    text = "Minnesanteckningar 2021-06-01\n\nNärvarande: Anna Svensson\n"
+    minutes = parser.parse(text)
+    copy = originals.redacted(text.encode(), "Protokoll Svensson.md", minutes.full_names)
+    assert copy.name == "original.md"

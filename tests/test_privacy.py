@@ -392,3 +392,48 @@ def test_place_confirmations_of_the_group_add_no_query_to_the_check(
     with django_assert_num_queries(5):
         findings = privacy.check_meeting(meeting)
     assert [f.match for f in findings] == ["Vorta Drom", "Medelpunkten Nord"]
+
+
+def test_a_person_cannot_be_confirmed_as_a_place_for_the_whole_group(
+    meeting, facilitator, client
+):
+    make_item(meeting, "Gäster", notes="Vi träffade Sofia Nyman och sedan Vorta Drom.")
+    findings = {f.match: f for f in privacy.check_meeting(meeting)}
+    assert not findings["Sofia Nyman"].may_be_place and findings["Vorta Drom"].may_be_place
+    client.force_login(facilitator.user)
+    url = reverse("groupwork:publishing_meeting_confirm", args=[meeting.group.slug, meeting.pk])
+    page = client.get(
+        reverse("groupwork:publishing_meeting", args=[meeting.group.slug, meeting.pk])
+    ).text
+    assert page.count("Ort eller organisation, okej i hela gruppen") == 1
+    # A crafted form is confirmed for this meeting only.
+    response = client.post(url, {"kind": "name", "match": "Sofia Nyman", "place": "1"}, follow=True)
+    assert "”Sofia Nyman” är markerat som okej." in response.text
+    assert not Confirmation.objects.get(match="Sofia Nyman").is_place
+    later = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+    assert asked(later, "Sedan berättade Sofia Nyman om placeringen.") == [("name", "Sofia Nyman")]
+
+
+def test_a_place_confirmation_never_lets_a_persons_name_through_later(meeting, facilitator):
+    # As if confirmed before the rule: a stored place confirmation of what could be a name.
+    for match in ("Sofia Nyman", "Familjen Salem", "Andersson"):
+        Confirmation.objects.create(meeting=meeting, kind="name", match=match, is_place=True)
+    later = make_meeting(meeting.group, status=Meeting.Status.APPROVED)
+    assert asked(later, "Där var Sofia Nyman och Familjen Salem. Andersson har flyttat.") == [
+        ("name", "Sofia Nyman"), ("name", "Familjen Salem"), ("name", "Andersson"),
+    ]
+
+
+@pytest.mark.parametrize("text, match", [
+    ("Justerare Nordin", "Nordin"),
+    ("Gäst Wallin, Malmö", "Wallin"),
+    ("Enligt Ordförande Ahmadi gick det bra.", "Ahmadi"),
+    ("Deltagare Nyman, Ekman", "Nyman"),
+    ("Där var Juni Nordin med.", "Juni Nordin"),
+    ("Vi pratade med Familjen Salem om boendet.", "Familjen Salem"),
+    ("Sedan ringde Lars Gård om saken.", "Lars Gård"),
+    ("Justerare Salem", "Salem"),
+])
+def test_a_role_word_or_a_place_word_does_not_hide_a_name(meeting, text, match):
+    found = [m for kind, m in asked(meeting, text) if kind == "name"]
+    assert any(match in m for m in found), found

@@ -12,6 +12,7 @@ text is kept as a .txt instead, and when even that cannot be made nothing is kep
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -20,6 +21,9 @@ from meetings.importing import ImportProblem, files, grammar
 
 # Written the ways people type them; the fullwidth @ comes from phones.
 EMAIL = re.compile(r"[\w.+-]+\s*(?:@|＠|&#64;|\\@|\s\(at\)\s)\s*[\w-]+(?:\.[\w-]+)+", re.I)
+# What is left of an address however it was written ("%40", "(at)", "snabel-a"): a copy
+# that still shows one is not kept, whether or not EMAIL read it as an address.
+_ADDRESS_MARK = re.compile(r"@|%40|&#0*64;|&#x0*40;|&commat;|[(\[{]\s*at\s*[)\]}]|snabel-?a", re.I)
 # Surname words that are not a surname alone.
 _PARTICLES = {"von", "af", "de", "van", "der", "la", "le", "du", "da"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -50,6 +54,7 @@ def surnames(full_names):
 
 def redact_text(text, full_names):
     """The text with full names as first names, no surname alone and no e-mail address."""
+    text = unicodedata.normalize("NFC", text)
     text = grammar.rewrite_names(text, full_names)
     text = EMAIL.sub("", text)
     for word in surnames(full_names):
@@ -63,16 +68,23 @@ def leaks(data, full_names):
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                texts = [archive.read(info) for info in archive.infolist()]
+                # A document embedded in the document is not read here: not kept.
+                if any("embeddings/" in info.filename for info in archive.infolist()):
+                    return True
+                texts = [
+                    (archive.read(info), info.filename.endswith((".xml", ".rels")))
+                    for info in archive.infolist()
+                ]
         except (zipfile.BadZipFile, ValueError):
             return True
     else:
-        texts = [data]
-    for part in texts:
+        texts = [(data, True)]
+    # Images and other binary parts hold "@" and "%40" by chance: only text is read for them.
+    for part, is_text in texts:
         encodings = ("utf-8", "cp1252") + (("utf-16",) if b"\x00" in part else ())
         for encoding in encodings:
-            text = part.decode(encoding, errors="ignore")
-            if EMAIL.search(text) or any(
+            text = unicodedata.normalize("NFKC", part.decode(encoding, errors="ignore"))
+            if EMAIL.search(text) or (is_text and _ADDRESS_MARK.search(text)) or any(
                 re.search(rf"(?<!\w){re.escape(word)}s?(?!\w)", text, re.I)
                 for word in surnames(full_names)
             ):
@@ -83,6 +95,8 @@ def leaks(data, full_names):
 def redacted(data, filename, full_names):
     """The `Copy` of an original to store, or None when no safe copy can be made."""
     text = files.read_text(data, filename)  # ImportProblem for a file that cannot be read
+    if leaks(PurePath(filename).stem.encode(), full_names):  # "Protokoll_Svensson.docx"
+        filename = "original" + PurePath(filename).suffix
     if _is_docx(data, filename):
         try:
             rewritten = _docx(data, full_names)
