@@ -392,3 +392,14 @@ def test_a_file_name_with_a_surname_is_not_the_stored_name():
     minutes = parser.parse(text)
     copy = originals.redacted(text.encode(), "Protokoll Svensson.md", minutes.full_names)
     assert copy.name == "original.md"
+
+
+def test_a_kept_docx_loses_its_thumbnail_a_picture_of_the_first_page(tmp_path):
+    data = _network_docx(tmp_path / "natverket.docx").read_bytes()
+    assert "docProps/thumbnail.jpeg" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    minutes = parser.parse(files.read_text(data, "n.docx"))
+    copy = originals.redacted(data, "n.docx", minutes.full_names)
+    archive = zipfile.ZipFile(io.BytesIO(copy.data))
+    assert not [n for n in archive.namelist() if "thumbnail" in n]
+    assert b"thumbnail" not in archive.read("_rels/.rels")
+    assert docx.Document(io.BytesIO(copy.data)).paragraphs

@@ -129,9 +129,14 @@ def _docx(data, full_names):
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
+            if info.filename.startswith("docProps/thumbnail"):
+                continue  # a picture of the first page, names and all
             part = source.read(info)
             if info.filename.endswith((".xml", ".rels")):
                 root = etree.fromstring(part, xml)
+                for entry in list(root):  # the thumbnail's relationship and content type
+                    if "thumbnail" in entry.get("Target", "") + entry.get("PartName", ""):
+                        root.remove(entry)
                 _rewrite(root, full_names)
                 part = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
