@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionItem
 from groupwork.forms import ModelCheckboxesField, limit_dates
+from groupwork.http import whole_number
 from groupwork.models import Membership, Person
 from meetings.models import Meeting
 
@@ -146,6 +147,9 @@ class TaskFilterForm(forms.Form):
     due = forms.ChoiceField(
         label=_("Klart senast"), choices=DUE_CHOICES, required=False, widget=PlainSelect
     )
+    year = forms.TypedChoiceField(
+        label=_("År"), coerce=int, empty_value=None, required=False, widget=PlainSelect
+    )
     meeting = forms.TypedChoiceField(
         label=_("Från mötet"), coerce=int, empty_value=None, required=False, widget=PlainSelect
     )
@@ -153,18 +157,28 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Person.objects.filter(memberships__group=group).distinct()
-        # The meetings that tasks arose at: a group meets for years, so this list runs to
-        # hundreds; an EXISTS per meeting and three columns, labelled without model objects.
-        meetings = (
-            Meeting.objects.filter(group=group)
-            .filter(Exists(ActionItem.objects.filter(meeting=OuterRef("pk"))))
-            .order_by("-starts_at")
-            .values_list("id", "starts_at", "title")
+        # A group meets for years: the meetings offered are those of the last twelve months,
+        # or of the year chosen, each year a choice of its own (a few dozen options at most).
+        span = group.meetings.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+        years = []
+        if span["first"] is not None:
+            first, last = (timezone.localtime(span[key]).year for key in ("first", "last"))
+            years = list(range(last, first - 1, -1))
+        self.fields["year"].choices = [("", _("Senaste året"))] + [(y, str(y)) for y in years]
+        year = whole_number(self.data.get("year")) if self.is_bound else None
+        meetings = Meeting.objects.filter(group=group).filter(
+            Exists(ActionItem.objects.filter(meeting=OuterRef("pk")))
         )
+        if year in years:
+            meetings = meetings.filter(starts_at__year=year)
+        else:
+            meetings = meetings.filter(starts_at__gte=timezone.now() - timedelta(days=365))
         months = {number: str(name) for number, name in MONTHS.items()}
         self.fields["meeting"].choices = [("", _("Alla"))] + [
             (pk, _meeting_label(timezone.localtime(starts_at), title, months))
-            for pk, starts_at, title in meetings
+            for pk, starts_at, title in meetings.order_by("-starts_at").values_list(
+                "id", "starts_at", "title"
+            )
         ]
 
     def filter(self, tasks):
@@ -179,6 +193,8 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.filter(owners=data["owner"])
         if data.get("meeting"):
             tasks = tasks.filter(meeting=data["meeting"])
+        elif data.get("year"):
+            tasks = tasks.filter(meeting__starts_at__year=data["year"])
         today = timezone.localdate()
         end_of_week = today + timedelta(days=6 - today.weekday())
         due = data.get("due")

@@ -165,6 +165,13 @@ class ActionItem(models.Model):
         # Iterates the owners so that a prefetch (lists, start page) costs no query.
         return person is not None and any(owner.pk == person.pk for owner in self.owners.all())
 
+    def can_be_changed_by(self, membership, user):
+        """Whether they may tick it off: a facilitator of its group, or one of its owners."""
+        if membership is not None and membership.group_id == self.group_id:
+            if membership.is_facilitator:
+                return True
+        return self.is_owned_by(getattr(user, "person", None))
+
     def complete(self, by, note=""):
         """Mark the task done. Returns False if it was done already (a second tab, a double click)."""
         return self._change_status(self.Status.DONE, by, note)

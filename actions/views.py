@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,9 +10,8 @@ from django.views.decorators.http import require_POST
 from actions.access import task_for
 from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, suggested_due_date
 from actions.models import ActionItem
-from groupwork import staffcache
 from groupwork.access import membership_for
-from groupwork.http import is_htmx, safe_next, whole_number
+from groupwork.http import counted_page, is_htmx, safe_next, whole_number
 from groupwork.models import Person
 from meetings.models import AgendaItem
 
@@ -49,13 +47,12 @@ def _origin(request, group):
 
 
 @login_required
-@staffcache.per_session
 def task_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
     form = TaskFilterForm(request.GET or None, group=group)
     tasks = form.filter(group.action_items.as_rows().prefetch_related("owners").in_order())
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page = counted_page(tasks, whole_number(request.GET.get("sida")), PAGE_SIZE)
     return render(
         request,
         "actions/list.html",
@@ -131,7 +128,6 @@ def _item_tasks(request, group, item, form=None, created=False):
 
 
 @login_required
-@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, task = task_for(request, group_slug, pk)
     return _render_detail(request, membership, task, NoteForm())

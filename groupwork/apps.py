@@ -6,8 +6,3 @@ class GroupworkConfig(AppConfig):
     name = "groupwork"
     verbose_name = _("Grupper och personer")
 
-    def ready(self):
-        from groupwork import staffcache
-
-        # Every write, in management commands too, expires the staff pages kept per session.
-        staffcache.connect()

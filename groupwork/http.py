@@ -1,7 +1,10 @@
-"""Small helpers for reading a request: htmx, numbers typed into URLs, and where to go next."""
+"""Small helpers for reading a request: htmx, numbers typed into URLs, where to go next, and
+the page of a list that the URL asks for."""
 
 import re
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -26,3 +29,16 @@ def safe_next(request, default):
     ):
         return url
     return default
+
+
+def counted_page(queryset, number, per_page):
+    """Page `number` of the queryset, its total counted by the same query (a window count)
+    rather than by a COUNT of its own; past the last page, the last page."""
+    paginator = Paginator(queryset, per_page)
+    number = number or 1
+    offset = (number - 1) * per_page
+    rows = list(queryset.annotate(total=Window(Count("pk")))[offset : offset + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].total if rows else 0
+    return Page(rows, number, paginator)

@@ -72,7 +72,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "groupwork.staffcache.renew_after_writes",
 ]
 
 ROOT_URLCONF = "groupwork.urls"
@@ -96,6 +95,13 @@ TEMPLATES = [
                 "groupwork.templatetags.groupwork",
             ],
         },
+    },
+    {
+        # The rows that a page renders by the dozen (groupwork/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "groupwork.jinja2.environment"},
     },
 ]
 
@@ -149,9 +155,9 @@ MFA_TOTP_ISSUER = "Groupwork"
 
 # On the host's disk (diskcache's SQLite files, readable by the app's user only), so that the
 # server's worker processes share them. "default": sessions, allauth's rate limits and the
-# generations that expire kept pages; "pages": public pages (publishing.responses) and staff pages
-# per session (groupwork.staffcache), in a store of their own so that filling it evicts pages
-# only. A read gives up (a miss) after a second of waiting for another process's write; a write
+# generation that expires public pages; "pages": the public pages (publishing.responses), in a
+# store of their own so that filling it evicts pages only. No logged-in page is kept anywhere.
+# A read gives up (a miss) after a second of waiting for another process's write; a write
 # retries until it is made.
 CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
 _SHARED_CACHE = {

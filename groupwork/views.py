@@ -13,14 +13,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import staffcache
 from groupwork.access import membership_for
 from groupwork.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from groupwork.models import Invitation, Membership, Person
 
 
 @login_required
-@staffcache.per_session
 def group_detail(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group

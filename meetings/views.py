@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import autosave, staffcache
+from groupwork import autosave
 from groupwork.access import membership_for
 from groupwork.diff import word_diff
 from groupwork.http import is_htmx, whole_number
@@ -89,7 +89,6 @@ def _follow_up(meeting):
 
 
 @login_required
-@staffcache.per_session
 def meeting_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
@@ -168,7 +167,6 @@ def _items(meeting, editor=False):
 
 
 @login_required
-@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, meeting = meeting_for(request, group_slug, pk)
     readable = meeting.can_be_read_by(membership)

@@ -5,13 +5,11 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
 from actions.models import ActionItem
-from groupwork import staffcache
 from meetings.models import Meeting
 from visits.models import Participant
 
 
 @login_required
-@staffcache.per_session
 def home(request):
     person = getattr(request.user, "person", None)
     context = {"person": person, "memberships": []}
@@ -24,8 +22,11 @@ def home(request):
             .order_by("starts_at")
             .values("pk")[:1]
         )
+        # Upcoming on the outside too: the subquery then runs for a group's few meetings ahead,
+        # not for all of its past ones.
         context["next_meetings"] = list(
-            Meeting.objects.filter(
+            Meeting.objects.upcoming()
+            .filter(
                 group__in=[m.group for m in context["memberships"]],
                 pk=Subquery(first_upcoming),
             )

@@ -1,5 +1,6 @@
 """The start page's own tasks and the group's task list: content, order, filters, query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,36 @@ def test_group_list_filters(client, group, facilitator, member, query, shown):
     titles = {"Försenad", "Idag", "Om en månad", "Utan datum", "Klar", "Från mötet"}
     listed = {title for title in titles if f">{title}</a>" in page}
     assert listed == shown
+
+
+def test_the_meeting_filter_offers_the_last_twelve_months_and_each_year(
+    client, group, facilitator, member
+):
+    recent = make_meeting(group, starts_at=timezone.now() - timedelta(days=30))
+    old = make_meeting(group, starts_at=timezone.now() - timedelta(days=3 * 365))
+    make_task(group, [member], "Från i höstas", meeting=recent)
+    make_task(group, [member], "Från förr", meeting=old)
+    old_year = timezone.localtime(old.starts_at).year
+    client.force_login(facilitator.user)
+    url = reverse("actions:list", args=[group.slug])
+
+    def meeting_options(query):
+        page = client.get(url, query).content.decode()
+        options = re.search(r'<select name="meeting".*?</select>', page).group()
+        return page, options
+
+    page, options = meeting_options({})
+    assert f'<option value="{recent.pk}">' in options
+    assert f'<option value="{old.pk}">' not in options  # not every meeting of every year
+    assert f'<option value="{old_year}">{old_year}</option>' in page
+
+    page, options = meeting_options({"year": old_year})
+    assert f'<option value="{old.pk}">' in options and f'value="{recent.pk}"' not in options
+    assert ">Från förr</a>" in page and ">Från i höstas</a>" not in page
+
+    page, options = meeting_options({"year": old_year, "meeting": old.pk})
+    assert f'<option value="{old.pk}" selected>' in options
+    assert ">Från förr</a>" in page and ">Från i höstas</a>" not in page
 
 
 def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilitator, member):

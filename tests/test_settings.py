@@ -4,7 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
+
+from tests.factories import make_meeting, make_task
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +70,27 @@ def test_logged_in_pages_are_kept_by_no_cache(client, member):
     member.refresh_from_db()
     assert member.calendar_token in calendar.content.decode()
     assert calendar.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.shared_cache
+def test_no_logged_in_page_is_stored_by_the_server(client, group, facilitator):
+    meeting = make_meeting(group)
+    make_task(group, [facilitator], "Boka lokalen", meeting=meeting)
+    client.force_login(facilitator.user)
+    pages = [
+        reverse("groupwork:home"),
+        reverse("meetings:detail", args=[group.slug, meeting.pk]),
+        reverse("meetings:edit", args=[group.slug, meeting.pk]),
+        reverse("actions:list", args=[group.slug]),
+        reverse("groupwork:search") + "?q=lokalen",
+    ]
+    for url in pages * 2:  # a page opened again is rendered again
+        assert client.get(url).status_code == 200
+    # Nothing but the session and the public pages' generation: no page, no part of one.
+    assert list(caches["pages"]._cache) == []
+    kept = sorted(key.split(":", 2)[2] for key in caches["default"]._cache)
+    assert kept[0].startswith("django.contrib.sessions.cached_db") and kept[1:] == ["public:generation"]
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupwork import autosave, staffcache
+from groupwork import autosave
 from groupwork.access import membership_for
 from groupwork.diff import word_diff
 from groupwork.http import is_htmx, safe_next, whole_number
@@ -20,7 +20,6 @@ from visits.models import Participant, StudyVisit
 
 
 @login_required
-@staffcache.per_session
 def visit_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
@@ -52,7 +51,6 @@ def create(request, group_slug):
 
 
 @login_required
-@staffcache.per_session
 def detail(request, group_slug, pk):
     membership, visit = visit_for(request, group_slug, pk)
     participants = list(visit.participants.select_related("person"))

@@ -12,11 +12,3 @@ def next_meeting_date(meeting):
         meeting._next_meeting_date = suggested_due_date(meeting.group_id, meeting)
     return meeting._next_meeting_date
 
-
-@register.simple_tag(takes_context=True)
-def can_change_task(context, task):
-    """Whether the viewer may tick off this task: a facilitator of its group, or an owner."""
-    membership = context.get("membership")
-    if membership is not None and membership.group_id == task.group_id and membership.is_facilitator:
-        return True
-    return task.is_owned_by(getattr(context["request"].user, "person", None))
