@@ -1,7 +1,7 @@
 -- wrk script of bench/run.py: counts responses whose status is not the expected one
 -- (a redirect to the login page would otherwise pass as a success) and prints one JSON line.
--- With "fresh", every request has a query string of its own (bench/run.py --first-view).
--- Usage: wrk ... -s bench/wrk.lua URL -- EXPECTED_STATUS [fresh]
+-- With cookies (one per line), each thread sends its own: one person per thread.
+-- Usage: wrk ... -s bench/wrk.lua URL -- EXPECTED_STATUS [COOKIES]
 
 local threads = {}
 
@@ -12,18 +12,14 @@ end
 
 function init(args)
   expected = tonumber(args[1] or "200")
-  fresh = args[2] == "fresh"
   unexpected = 0
-  sent = 0
-  if fresh then
-    request = fresh_request
+  local cookies = {}
+  for cookie in string.gmatch(args[2] or "", "[^\n]+") do
+    table.insert(cookies, cookie)
   end
-end
-
-function fresh_request()
-  sent = sent + 1
-  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
-  return wrk.format(nil, wrk.path .. separator .. "bench=" .. id .. "-" .. sent)
+  if #cookies > 0 then
+    wrk.headers["Cookie"] = cookies[(id - 1) % #cookies + 1]
+  end
 end
 
 function response(status, headers, body)

@@ -16,7 +16,10 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from jinja2 import Environment
+
+from groupwork.markdown import render_markdown
 
 
 def url(name, *args):
@@ -41,7 +44,9 @@ def date(value, format=None):
     return defaultfilters.date(value, format)
 
 
-def environment(**options):
+def environment(globals=(), **options):
+    """The environment; `globals` names functions of the apps by dotted path (the settings'
+    TEMPLATES), as Django's templates load an app's tags."""
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     # Old-style: _("... %(date)s")|format(date=...) as in Python, which `make messages` (Django's
     # makemessages, reading these files as it reads Django's templates) finds and extracts.
@@ -49,5 +54,11 @@ def environment(**options):
         gettext=translation.gettext, ngettext=translation.ngettext, newstyle=False
     )
     env.globals.update(url=url, static=static, csrf_field=csrf_field)
-    env.filters.update(date=date, capfirst=defaultfilters.capfirst)
+    env.globals.update({path.rsplit(".", 1)[1]: import_string(path) for path in globals})
+    env.filters.update(
+        date=date,
+        capfirst=defaultfilters.capfirst,
+        filesizeformat=defaultfilters.filesizeformat,
+        markdown=render_markdown,
+    )
     return env

@@ -141,6 +141,8 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         if Group.objects.exists():
             self.stdout.write("The database has data already: nothing seeded.")
+            if not dry_run:
+                scenarios()
             return
         if dry_run:
             self.stdout.write(
@@ -156,8 +158,64 @@ class Command(BaseCommand):
             # Fresh statistics, so that the planner sees the bulk-loaded tables as they are.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        scenarios()
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Seeded the bench data set in {seconds:.0f} s."))
+
+
+EDITOR_MEETING = "Mötet som skrivs nu"
+EDITOR_ITEMS = 12
+EDITOR_ATTENDEES = 8
+MY_OPEN_TASKS = 40
+
+
+def scenarios():
+    """The cases of the pages bench/run.py loads that the data set has not by chance, made once
+    and found again on later runs (dates relative to today, as in the data set):
+
+    - the minutes being written (12 agenda items, 8 attendees), begun an hour ago, in the first
+      public group: the editor page, and the item its facilitator autosaves in the mixed load;
+    - a member of that group (its second) with 40 open tasks: their start page lists them all.
+    """
+    group = Group.objects.filter(is_public=True).order_by("pk").first()
+    members = list(
+        Person.objects.filter(
+            memberships__group=group, memberships__role=Membership.Role.MEMBER
+        ).order_by("pk")
+    )
+    if not group.meetings.filter(title=EDITOR_MEETING).exists():
+        rng = random.Random(EDITOR_MEETING)
+        starts_at = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+        meeting = Meeting.objects.create(
+            group=group,
+            title=EDITOR_MEETING,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            location=LOCATIONS[0],
+            opening=" ".join(rng.sample(SENTENCES, 2)),
+            status=Meeting.Status.DRAFT,
+        )
+        for position, heading in enumerate(rng.sample(HEADINGS, EDITOR_ITEMS), 1):
+            AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                heading=heading,
+                notes=" ".join(rng.sample(SENTENCES, 3)),
+                decision=rng.choice(DECISIONS) if position % 3 == 0 else "",
+            )
+        for person in members[:EDITOR_ATTENDEES]:
+            Attendance.objects.create(meeting=meeting, person=person, present=True)
+    person = members[1]
+    mine = ActionItem.objects.filter(group=group, owners=person, status=ActionItem.Status.OPEN)
+    meeting = group.meetings.filter(title=EDITOR_MEETING).first()
+    for number in range(mine.count(), MY_OPEN_TASKS):
+        task = ActionItem.objects.create(
+            group=group,
+            meeting=meeting,
+            title=TASK_TITLES[number % len(TASK_TITLES)],
+            due_date=timezone.localdate() + timedelta(days=number - 5),
+        )
+        task.owners.set([person])
 
 
 class _Seeder:
