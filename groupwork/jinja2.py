@@ -8,11 +8,14 @@ translations through Django's catalogues (_(), ngettext), url(), csrf_input, and
 formatted by Django's own date filter in local time.
 """
 
+import functools
 from datetime import datetime
 
 from django.template import defaultfilters
 from django.templatetags.static import static
+from django.forms.renderers import DjangoTemplates, Jinja2
 from django.middleware.csrf import get_token
+from django.template import TemplateDoesNotExist
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
@@ -38,9 +41,17 @@ def csrf_field(request):
 
 
 def date(value, format=None):
-    """Django's |date, in local time as in Django's templates."""
+    """Django's |date, in local time as in Django's templates. A list shows the same few dates
+    many times over (due dates, meeting dates): each is formatted once per language."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    # Aware datetimes of the same instant are equal whatever their zone: the zone is in the key.
+    zone = str(getattr(value, "tzinfo", None))
+    return _formatted(value, zone, format, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value, zone, format, language):
     return defaultfilters.date(value, format)
 
 
@@ -62,3 +73,17 @@ def environment(globals=(), **options):
         markdown=render_markdown,
     )
     return env
+
+
+class FormRenderer(Jinja2):
+    """Form widgets through Jinja2, from Django's own widget templates for it; a widget template
+    that exists for Django's templates only (the admin's) through Django's."""
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return _DJANGO_FORMS.get_template(template_name)
+
+
+_DJANGO_FORMS = DjangoTemplates()

@@ -263,6 +263,7 @@ LOGGING = {
 }
 
 
-# Form widgets are rendered by Jinja2 too, from Django's own widget templates for it: the
-# minutes editor's dozen forms took 60 ms through Django's templates.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form widgets are rendered by Jinja2 too, from Django's own widget templates for it (the
+# admin's through Django's templates): the minutes editor's dozen forms took 60 ms through
+# Django's templates.
+FORM_RENDERER = "groupwork.jinja2.FormRenderer"

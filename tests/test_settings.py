@@ -111,3 +111,11 @@ def test_a_calendar_app_fetching_the_feed_gets_the_feeds_own_headers(client, mem
 
     assert "BEGIN:VCALENDAR" in feed.content.decode()
     assert feed.headers["Cache-Control"] == "private, max-age=300"
+
+
+@pytest.mark.django_db
+def test_form_widgets_render_through_jinja2_and_the_admins_through_django(admin_client):
+    # groupwork.jinja2.FormRenderer: the admin's widget wrapper exists as a Django template only.
+    for name in ("admin:groupwork_membership_add", "admin:meetings_meeting_add"):
+        page = admin_client.get(reverse(name)).content.decode()
+        assert 'class="related-widget-wrapper"' in page and '<select name="group"' in page
