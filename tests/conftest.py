@@ -67,6 +67,16 @@ def _media_and_mail(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_wordpress(settings):
+    """No test mirrors to a WordPress of the environment's; the mirror's tests connect their
+    own site, and run it themselves (tests/test_wordpress.py also proves the after-commit
+    thread)."""
+    settings.WORDPRESS_URL = settings.WORDPRESS_USER = settings.WORDPRESS_APP_PASSWORD = ""
+    settings.WORDPRESS_CATEGORY_ID = None
+    settings.WORDPRESS_MIRROR_AFTER_COMMIT = False
+
+
 @pytest.fixture
 def group(db):
     return make_group("Föräldragruppen", slug="foraldragruppen")
