@@ -24,32 +24,11 @@ from tests.factories import (
     make_member,
     make_visit,
 )
-from tests.wordpress.local import LocalWordPress, NotAvailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.wordpress, pytest.mark.django_db]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SECRET_CANARY = "Kanarielosen"
-
-
-@pytest.fixture(scope="session")
-def wordpress_site():
-    started = time.monotonic()
-    site = LocalWordPress()
-    try:
-        site.start()
-    except NotAvailable as missing:
-        site.stop()
-        pytest.fail(f"{missing} (make test installs them)")
-    site.started_in = time.monotonic() - started
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def wp(wordpress_site):
-    wordpress_site.reset()
-    return wordpress_site
 
 
 @pytest.fixture
@@ -65,19 +44,12 @@ def world(wp):
     return group, anne, barbro, site
 
 
-def _api(wp, path, **params):
-    response = requests.get(f"{wp.url}/wp-json/wp/v2/{path}", auth=(wp.user, wp.password),
-                            params={"context": "edit", **params}, timeout=10)
-    response.raise_for_status()
-    return response.json()
-
-
 def posts(wp):
-    return _api(wp, "posts", status="any", per_page=100)
+    return wp.api("posts", status="any", per_page=100)
 
 
 def media(wp):
-    return _api(wp, "media", per_page=100)
+    return wp.api("media", per_page=100)
 
 
 def _minutes(group, barbro, day=(2026, 1, 16)):

@@ -12,7 +12,6 @@ require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 if (!is_blog_installed()) {
     wp_install('Öppna soc (lokal)', 'admin', 'admin@example.invalid', false, '',
                wp_generate_password(24), 'sv_SE');
-    update_option('permalink_structure', '/%postname%/');
     update_option('default_comment_status', 'closed');
     update_option('blogdescription', 'En lokal WordPress för Groupwork');
     foreach (get_posts(['post_type' => ['post', 'page'], 'post_status' => 'any',
@@ -20,7 +19,10 @@ if (!is_blog_installed()) {
         wp_delete_post($sample->ID, true);
     }
 }
-flush_rewrite_rules(false);
+/* Pretty links, as on Öppna soc: /wp-json/… and /<slug>/ (router.php sends them to index.php). */
+global $wp_rewrite;
+$wp_rewrite->set_permalink_structure('/%postname%/');
+$wp_rewrite->flush_rules(false);
 
 $login = 'groupwork';
 $user = get_user_by('login', $login);

@@ -222,6 +222,16 @@ class LocalWordPress:
         (self.content / "uploads").mkdir()
         self.request_log.write_text("")
 
+    def api(self, path, **params):
+        """GET /wp-json/wp/v2/<path> as the Author, in the edit context (raw fields)."""
+        import requests
+
+        response = requests.get(f"{self.url}/wp-json/wp/v2/{path}",
+                                auth=(self.user, self.password),
+                                params={"context": "edit", **params}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
     def requests_seen(self):
         """The requests WordPress has received so far, one "METHOD /path?query" each."""
         if not self.request_log.exists():
