@@ -98,9 +98,10 @@ def _after_commit(pk):
 
 
 def in_background(ids):
-    """Send these mirrors from a thread of its own: the request that published goes on."""
-    thread = threading.Thread(target=_background, args=(list(ids),), daemon=True,
-                              name="wordpress-mirror")
+    """Send these mirrors from a thread of its own: the request that published goes on. Not a
+    daemon: a command that published (demo_data, import_minutes) ends after its post is sent
+    or has failed, never in the middle of it."""
+    thread = threading.Thread(target=_background, args=(list(ids),), name="wordpress-mirror")
     thread.start()
     return thread
 
@@ -108,7 +109,7 @@ def in_background(ids):
 def _background(ids):
     try:
         for pk in ids:
-            run(pk)
+            run(pk, patience=0)  # a 429 or 5xx is left to cron, not waited for here
     except Exception:
         # The traceback names our code and WordPress's address, never the password (the
         # client keeps it in an auth object whose repr leaves it out).
