@@ -22,7 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -315,22 +315,29 @@ def _delete_stale(mirror, client):
 # --- receivers ---------------------------------------------------------------------------------
 
 
+# While `migrate` runs, a data migration may freeze snapshots with today's code
+# (publishing 0004) before the mirror's tables exist; mirror_to_wordpress sends them later.
+_migrating = threading.Event()
+
+
 def _snapshot_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not _migrating.is_set():
         mark(instance.group, instance.meeting_id, instance.visit_id, instance)
 
 
 def _snapshot_deleted(sender, instance, **kwargs):
+    if _migrating.is_set():
+        return
     mark(instance.group, instance.meeting_id, instance.visit_id)
 
 
 def _group_saved(sender, instance, raw=False, created=False, **kwargs):
-    if not raw and not created:
+    if not raw and not created and not _migrating.is_set():
         mark_group(instance)
 
 
 def _site_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not _migrating.is_set():
         mark_group(instance.group)
 
 
@@ -341,3 +348,7 @@ def connect():
     post_save.connect(_group_saved, sender=Group, dispatch_uid="mirror-group-saved")
     post_save.connect(_site_saved, sender=WordPressSite, dispatch_uid="mirror-site-saved")
     post_delete.connect(_site_saved, sender=WordPressSite, dispatch_uid="mirror-site-deleted")
+    pre_migrate.connect(lambda **kwargs: _migrating.set(), weak=False,
+                        dispatch_uid="mirror-migrate-starts")
+    post_migrate.connect(lambda **kwargs: _migrating.clear(), weak=False,
+                         dispatch_uid="mirror-migrate-ends")
