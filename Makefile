@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
 
-.PHONY: run test layers test-postgres test-sqlite setup browser redis axe messages bench
+.PHONY: run test layers test-postgres test-sqlite setup browser redis axe messages bench wordpress-packages wordpress
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,21 @@ redis:
 	@command -v redis-server >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
-test: setup browser redis axe layers test-postgres test-sqlite
+# The mirror's tests run against a real WordPress: Debian's wordpress, php-cli and php-mysql,
+# with a mariadbd of the test's own (mariadb-server's binaries; tests/wordpress/local.py).
+wordpress-packages:
+	@{ command -v php >/dev/null && php -m | grep -qx mysqli && test -f /usr/share/wordpress/wp-settings.php \
+		&& { command -v mariadbd >/dev/null || test -x /usr/sbin/mariadbd; } && command -v mariadb-install-db >/dev/null; } || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordpress php-cli php-mysql mariadb-server; }
+
+# A local WordPress on http://127.0.0.1:8080 (data in var/wordpress) that the demo group of
+# `make run` mirrors to; run `make run` in another terminal. Ctrl-C stops it.
+wordpress: setup wordpress-packages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+	$(PY) tests/wordpress/local.py --port 8080 --data var/wordpress
+
+test: setup browser redis axe wordpress-packages layers test-postgres test-sqlite
 
 # axe-core for the accessibility checks of the browser tests, one exact version from the npm
 # registry, unpacked once into var/ (tests/e2e/conftest.py reads it from there).

@@ -224,6 +224,18 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 10
 
 INVITATION_DAYS = 14
 
+# Öppna soc, the city's WordPress: the site every public group mirrors to unless the
+# administrator connected one of its own (publishing.WordPressSite). An Author account's
+# Application Password; HTTPS only, except on this machine.
+WORDPRESS_URL = os.environ.get("WORDPRESS_URL", "")
+WORDPRESS_USER = os.environ.get("WORDPRESS_USER", "")
+WORDPRESS_APP_PASSWORD = os.environ.get("WORDPRESS_APP_PASSWORD", "")
+WORDPRESS_CATEGORY_ID = int(os.environ.get("WORDPRESS_CATEGORY_ID") or 0) or None
+# Seconds for one request to WordPress; publishing never waits for it (the mirror runs after
+# the commit, in a thread of its own, and `mirror_to_wordpress` retries from cron).
+WORDPRESS_TIMEOUT = float(os.environ.get("WORDPRESS_TIMEOUT", "10"))
+WORDPRESS_MIRROR_AFTER_COMMIT = envbool("WORDPRESS_MIRROR_AFTER_COMMIT", True)
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "groupwork@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if os.environ.get("EMAIL_HOST"):

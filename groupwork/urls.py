@@ -47,6 +47,11 @@ groupwork_patterns = [
         name="publishing_meeting_unpublish",
     ),
     path(
+        "grupper/<slug:group_slug>/publicering/moten/<int:pk>/oppna-soc/",
+        publishing.meeting_mirror,
+        name="publishing_meeting_mirror",
+    ),
+    path(
         "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/",
         publishing.visit_check,
         name="publishing_visit",
@@ -65,6 +70,11 @@ groupwork_patterns = [
         "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/avpublicera/",
         publishing.visit_unpublish,
         name="publishing_visit_unpublish",
+    ),
+    path(
+        "grupper/<slug:group_slug>/publicering/studiebesok/<int:pk>/oppna-soc/",
+        publishing.visit_mirror,
+        name="publishing_visit_mirror",
     ),
     path("sok/", search.search, name="search"),
     path("kalender/<str:token>.ics", calendar.feed, name="calendar_feed"),

@@ -7,9 +7,11 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publicering")
 
     def ready(self):
-        from publishing import gate, responses
+        from publishing import gate, mirror, responses
 
         # In management commands too: taking something off the open site drops its snapshot,
-        # and every change to what public pages show expires them.
+        # and every change to what public pages show expires them; a snapshot's change is
+        # mirrored into Öppna soc after the commit.
         gate.connect()
         responses.connect()
+        mirror.connect()

@@ -142,7 +142,7 @@ def minutes_pdf(request, group_slug, public_slug):
         request,
         group_slug,
         public_slug,
-        lambda snapshot: _pdf(privacy.minutes_from(snapshot), _absolute(snapshot)),
+        lambda snapshot: pdf_of_minutes(privacy.minutes_from(snapshot), _absolute(snapshot)),
         content_type="application/pdf",
     )
     if response.status_code in (200, 304):
@@ -251,7 +251,7 @@ def feed(request, group_slug):
 _FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 
-def _pdf(doc, url):
+def pdf_of_minutes(doc, url):
     """The minutes as a PDF for the archive: PDF/A-2u (fpdf2's compliance mode, which needs
     the embedded DejaVu font); without that font, a plain PDF in a Latin-1 core font."""
     from fpdf import FPDF, FontFace

@@ -100,3 +100,104 @@ class Confirmation(models.Model):
 
     def __str__(self):
         return f"{self.meeting or self.visit}: {self.match}"
+
+
+class WordPressSite(models.Model):
+    """A group's own connection to Öppna soc, a WordPress site. Without one, a public group
+    mirrors to the site of the WORDPRESS_* settings, if they are set (`publishing.mirror`).
+
+    The Application Password is written, never shown: not in the admin, not in a log, not in
+    an error message (a mirror's reason is made of the app's own words)."""
+
+    class Content(models.TextChoices):
+        SUMMARY = "summary", _("sammanfattning och punkter (som HTML-blocket)")
+        FULL = "full", _("hela den öppna texten")
+
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="wordpress_site", verbose_name=_("grupp")
+    )
+    url = models.URLField(
+        _("webbplatsens adress"),
+        help_text=_("T.ex. https://oppnasoc.exempel.se. Bara https, utom på den egna datorn."),
+    )
+    username = models.CharField(_("användarnamn"), max_length=150)
+    app_password = models.CharField(
+        _("applikationslösenord"),
+        max_length=200,
+        help_text=_("Skapas i WordPress under Profil → Applikationslösenord. Visas aldrig igen."),
+    )
+    category_id = models.PositiveIntegerField(
+        _("kategori (id)"), null=True, blank=True,
+        help_text=_("Kategorins nummer i WordPress; tomt: ingen kategori."),
+    )
+    content = models.CharField(
+        _("innehåll"), max_length=10, choices=Content.choices, default=Content.SUMMARY
+    )
+    with_pdf = models.BooleanField(_("ladda upp PDF"), default=True)
+
+    class Meta:
+        ordering = ["group__name"]
+        verbose_name = _("koppling till Öppna soc")
+        verbose_name_plural = _("kopplingar till Öppna soc")
+
+    def __str__(self):
+        return f"{self.group}: {self.url}"
+
+
+class Mirror(models.Model):
+    """One published item's post on Öppna soc: which post, what was last sent, and how it went.
+
+    A row stays when its minutes or report leave the open site (the post goes back to draft),
+    so that publishing again brings back the same post and never makes a second one."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("väntar")
+        MIRRORED = "mirrored", _("speglad")
+        FAILED = "failed", _("misslyckades")
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="mirrors")
+    # Kept when the meeting or visit is deleted: the post still has to go back to draft.
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="mirror"
+    )
+    visit = models.OneToOneField(
+        StudyVisit, on_delete=models.SET_NULL, null=True, blank=True, related_name="mirror"
+    )
+    # The post's fixed slug on the site: how the post is found again if its id was lost.
+    slug = models.SlugField(max_length=190)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # In Swedish, for the facilitator; the app's own words and an HTTP status, nothing else.
+    reason = models.CharField(max_length=300, blank=True)
+    site_url = models.URLField(blank=True)
+    post_id = models.PositiveBigIntegerField(null=True, blank=True)
+    post_url = models.URLField(max_length=500, blank=True)
+    post_status = models.CharField(max_length=20, blank=True)
+    media_id = models.PositiveBigIntegerField(null=True, blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    media_key = models.CharField(max_length=64, blank=True)
+    # Uploaded PDFs that a newer one replaced, deleted once the post no longer links them.
+    stale_media = models.JSONField(default=list, blank=True)
+    payload_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # One run at a time: a run claims the row until then (an UPDATE, not a held transaction:
+    # the HTTP requests take seconds, and SQLite would lock the whole database meanwhile).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    mirrored_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("spegling till Öppna soc")
+        verbose_name_plural = _("speglingar till Öppna soc")
+        indexes = [
+            # mirror_to_wordpress: what is pending and due.
+            models.Index(fields=["state", "next_attempt_at"], name="mirror_state_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "slug"], name="mirror_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.slug}"

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from groupwork.access import membership_for
 from meetings.access import meeting_for
 from meetings.models import Meeting, StatusError
-from publishing import detection, gate, privacy
-from publishing.models import Snapshot
+from publishing import detection, gate, mirror, privacy, wordpress
+from publishing.models import Mirror, Snapshot
 from visits.access import visit_for
 
 
@@ -26,11 +26,23 @@ def overview(request, group_slug):
     meetings = group.meetings.filter(
         status__in=[Meeting.Status.APPROVED, Meeting.Status.PUBLISHED]
     ).order_by("-starts_at")
-    visits = group.study_visits.exclude(report="").order_by("-starts_on", "-id")
+    visits = list(group.study_visits.exclude(report="").order_by("-starts_on", "-id"))
+    meetings = list(meetings)
+    # Each item's post on Öppna soc, in one query whatever their number.
+    mirrors = {(m.meeting_id, m.visit_id): m for m in Mirror.objects.filter(group=group)}
+    for meeting in meetings:
+        meeting.wordpress = mirrors.get((meeting.pk, None))
+    for visit in visits:
+        visit.wordpress = mirrors.get((None, visit.pk))
     return render(
         request,
         "publishing/publish_overview.html",
-        {"group": group, "meetings": meetings, "visits": visits},
+        {
+            "group": group,
+            "meetings": meetings,
+            "visits": visits,
+            "mirrored": group.is_public and wordpress.site_for(group) is not None,
+        },
     )
 
 
@@ -221,3 +233,35 @@ def visit_unpublish(request, group_slug, pk):
     visit.unpublish_report(by=request.user)
     messages.success(request, _("Rapporten är borttagen från den öppna webbplatsen."))
     return redirect("groupwork:publishing_visit", group_slug=visit.group.slug, pk=visit.pk)
+
+
+def _retry(request, obj, owner):
+    """Send the item's post to Öppna soc now (the facilitator's "Försök igen"); what happens
+    is shown on the publishing page. A 429 is not waited for here: cron tries again."""
+    found = Mirror.objects.filter(**{owner: obj}).first()
+    if found is None:
+        messages.warning(request, _("Det finns inget att skicka till Öppna soc."))
+        return
+    done = mirror.run(found.pk, patience=0)
+    if done is None:
+        messages.info(request, _("Inlägget skickas redan till Öppna soc; ladda om sidan strax."))
+    elif done.state == Mirror.State.MIRRORED:
+        messages.success(request, _("Öppna soc är uppdaterat."))
+    else:
+        messages.error(request, done.reason)
+
+
+@require_POST
+@login_required
+def meeting_mirror(request, group_slug, pk):
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    _retry(request, meeting, "meeting")
+    return redirect("groupwork:publishing", group_slug=meeting.group.slug)
+
+
+@require_POST
+@login_required
+def visit_mirror(request, group_slug, pk):
+    membership, visit = visit_for(request, group_slug, pk, facilitator=True)
+    _retry(request, visit, "visit")
+    return redirect("groupwork:publishing", group_slug=visit.group.slug)

@@ -67,6 +67,39 @@ def _media_and_mail(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_wordpress(settings):
+    """No test mirrors to a WordPress of the environment's; the mirror's tests connect their
+    own site, and run it themselves (tests/test_wordpress.py also proves the after-commit
+    thread)."""
+    settings.WORDPRESS_URL = settings.WORDPRESS_USER = settings.WORDPRESS_APP_PASSWORD = ""
+    settings.WORDPRESS_CATEGORY_ID = None
+    settings.WORDPRESS_MIRROR_AFTER_COMMIT = False
+
+
+@pytest.fixture(scope="session")
+def wordpress_site():
+    """A real WordPress on this machine for the session (tests/wordpress/local.py), started
+    when a test first needs it and stopped, every process by its pid, at the end."""
+    from tests.wordpress.local import LocalWordPress, NotAvailable
+
+    site = LocalWordPress()
+    try:
+        site.start()
+    except NotAvailable as missing:
+        site.stop()
+        pytest.fail(f"{missing} (make test installs them)")
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def wp(wordpress_site):
+    """The session's WordPress with no posts and no media."""
+    wordpress_site.reset()
+    return wordpress_site
+
+
 @pytest.fixture
 def group(db):
     return make_group("Föräldragruppen", slug="foraldragruppen")

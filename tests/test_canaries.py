@@ -9,12 +9,14 @@ she can confirm: the public still sees only the first name). Every public URL pa
 canary may appear. A new text field or a new public URL that this test does not know fails it.
 """
 
+import json
 import re
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import get_resolver, reverse
@@ -24,8 +26,8 @@ from pypdf import PdfReader
 from actions.models import ProgressNote
 from groupwork.models import Invitation
 from meetings.models import Attachment, Meeting
-from publishing import detection, gate, privacy
-from publishing.models import Confirmation, Snapshot
+from publishing import detection, gate, privacy, wordpress
+from publishing.models import Confirmation, Mirror, Snapshot, WordPressSite
 from tests.factories import (
     make_attendance,
     make_facilitator,
@@ -61,6 +63,18 @@ NOT_PLANTED = {
     "visits.StudyVisit.public_slug": "made by the app (from the checked destination)",
     "publishing.Snapshot.public_slug": "made by publishing",
     "publishing.Snapshot.title": "made by publishing",
+    "publishing.WordPressSite.url": "the administrator's connection to Öppna soc, not shown",
+    "publishing.WordPressSite.username": "the administrator's connection to Öppna soc",
+    "publishing.WordPressSite.app_password": "a secret: test_wordpress.py proves it stays one",
+    "publishing.Mirror.slug": "made by publishing from the group's slug and the public slug",
+    "publishing.Mirror.reason": "the app's own words and an HTTP status",
+    "publishing.Mirror.site_url": "copied from the connection",
+    "publishing.Mirror.post_url": "WordPress's address of the post",
+    "publishing.Mirror.post_status": "WordPress's word for the post's status",
+    "publishing.Mirror.media_url": "WordPress's address of the uploaded PDF",
+    "publishing.Mirror.media_key": "a hash made by publishing",
+    "publishing.Mirror.payload_hash": "a hash made by publishing",
+    "publishing.Mirror.claim": "a token made by publishing",
 }
 # Fields meant for one person's first name: a second word is a surname.
 NAME_FIELDS = {
@@ -231,6 +245,65 @@ def test_no_canary_planted_in_any_field_reaches_any_public_url(client):
         fetched += 1
     print(f"{len(planted)} text fields planted, {fetched} public addresses fetched")
     assert len(planted) >= 30 and fetched >= 14
+
+    # What would be sent to Öppna soc: every post, in either content, and its PDF.
+    for content in WordPressSite.Content:
+        site = WordPressSite(group=group, url="https://oppnasoc.example.org", username="gw",
+                             app_password="x", category_id=3, content=content)
+        for snapshot in Snapshot.objects.select_related("group"):
+            post = wordpress.post_for(snapshot, site, "slug", "https://oppnasoc.example.org/a.pdf")
+            _assert_no_canary(f"the {content} post of {snapshot}", json.dumps(post))
+    pdf = wordpress.pdf_of(Snapshot.objects.get(meeting=meeting))
+    _assert_no_canary("the post's PDF", _pdf_text(pdf))
+
+
+def _assert_no_canary(where, shown):
+    for leak in LEAKS:
+        found = leak.search(shown)
+        assert not found, f"{where} shows {shown[max(found.start() - 120, 0):found.end() + 40]!r}"
+
+
+def _pdf_text(content):
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+@pytest.mark.postgres
+@pytest.mark.wordpress
+def test_no_canary_reaches_the_posts_or_files_on_a_real_wordpress(client, wp):
+    """The same world, mirrored to a real WordPress and read back from it: the posts as
+    stored (raw) and as a reader gets them, the uploaded PDF, the post pages."""
+    import requests
+
+    group, anne, meeting, visit = _world()
+    _plant()
+    meeting.refresh_from_db()
+    visit.refresh_from_db()
+    _confirm_everything(meeting, privacy.check_meeting)
+    _confirm_everything(visit, privacy.check_visit)
+    for content in WordPressSite.Content:
+        wp.reset()
+        WordPressSite.objects.update_or_create(group=group, defaults={
+            "url": wp.url, "username": wp.user, "app_password": wp.password,
+            "category_id": wp.category_id, "content": content})
+        gate.publish_minutes(meeting, by=anne.user)
+        gate.publish_report(visit, by=anne.user)
+        # The site was emptied for this round: the ids of the last one mean nothing.
+        Mirror.objects.update(post_id=None, media_id=None, media_url="", media_key="")
+        call_command("mirror_to_wordpress", stdout=StringIO())
+        assert set(Mirror.objects.values_list("state", flat=True)) == {"mirrored"}
+
+        posts = wp.api("posts", status="any", per_page=100)
+        media = wp.api("media", per_page=100)
+        assert len(posts) == 2 and len(media) == 1
+        for post in posts:
+            _assert_no_canary(f"post {post['slug']} ({content})", json.dumps(post))
+            page = requests.get(post["link"], timeout=10)
+            assert page.status_code == 200, (content, post["status"], post["link"], posts)
+            # WordPress's own scripts and styles are full of numbers; the rest is the page.
+            shown = re.sub(r"<(script|style)\b.*?</\1>", "", page.text, flags=re.S)
+            _assert_no_canary(f"the page of {post['slug']}", shown)
+        pdf = requests.get(media[0]["source_url"], timeout=10)
+        _assert_no_canary("the PDF on WordPress", _pdf_text(pdf.content))
 
 
 def test_a_careless_facilitator_cannot_confirm_an_unbalanced_internal_marker(client):

@@ -188,6 +188,7 @@ MATRIX = {
             ("_confirm", "post", 302),
             ("_publish", "post", 302),
             ("_unpublish", "post", 302),
+            ("_mirror", "post", 302),
         ]
     },
     "public:index": ("get", lambda w: {}, everyone(OK)),
