@@ -324,5 +324,11 @@ def test_the_pages_read_the_same_after_migrate(migrated):
         assert status == 200, f"{path} gave {status} with the old code"
         new_status, new_html = new[path]
         assert new_status == 200, f"{path} gave {new_status} after migrate"
-        assert _readable(new_html) == _readable(html), path
+        assert _readable(_without_filters(new_html)) == _readable(_without_filters(html)), path
+
+
+def _without_filters(html):
+    """The page without the task list's filters, which offer a year and the last twelve
+    months' meetings since this round, instead of every meeting (what they list is compared)."""
+    return re.sub(r'<form method="get" class="filters".*?</form>', " ", html, flags=re.S)
 
