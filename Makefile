@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/groupwork
 
-.PHONY: run test layers test-postgres test-sqlite setup browser redis axe messages bench wordpress-packages wordpress
+.PHONY: run test layers test-postgres test-sqlite setup browser redis axe messages bench profile wordpress-packages wordpress
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -86,3 +86,7 @@ bench: setup
 	@command -v wrk >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) bench/run.py
+
+# Where each staff page's time goes (pyinstrument), on the database `make bench` seeded.
+profile: setup
+	$(PY) bench/profiles.py
