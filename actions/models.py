@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Case, Q, Subquery, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -51,8 +51,20 @@ class ActionItemQuerySet(models.QuerySet):
                 | Q(status=ActionItem.Status.DONE, done_at__gte=recently)
             )
             .as_rows()
-            .prefetch_related("owners", "progress_notes")
+            .with_latest_note()
+            .prefetch_related("owners")
             .in_order()
+        )
+
+    def with_latest_note(self):
+        """With the text and time of each task's latest progress note (latest_note_text,
+        latest_note_at; None without notes), read by the rows' own query."""
+        notes = ProgressNote.objects.filter(action_item=OuterRef("pk")).order_by(
+            "-created_at", "-id"
+        )
+        return self.annotate(
+            latest_note_text=Subquery(notes.values("text")[:1]),
+            latest_note_at=Subquery(notes.values("created_at")[:1]),
         )
 
     def follow_up_for(self, meeting):
@@ -154,12 +166,6 @@ class ActionItem(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
-
-    @property
-    def latest_note(self):
-        # From the prefetched notes where there are (start page), else one query.
-        notes = list(self.progress_notes.all())
-        return notes[-1] if notes else None
 
     def is_owned_by(self, person):
         # Iterates the owners so that a prefetch (lists, start page) costs no query.

@@ -288,6 +288,9 @@ def _status_changed(request, membership, task, notice, level=messages.SUCCESS):
     """After a change: the changed row for htmx, else back to the page it came from."""
     row = ROWS.get(request.POST.get("row"))
     if is_htmx(request) and row:
+        if row == ROWS["mine"]:
+            # The start page's row shows the latest progress note, the one just added too.
+            task = ActionItem.objects.with_latest_note().get(pk=task.pk)
         return render(
             request,
             row,

@@ -23,6 +23,9 @@ import run  # noqa: E402  (bench/run.py: its settings, data and pages)
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--summary", action="store_true", help="only the view's biggest parts (README's table)"
+    )
     parser.add_argument("prefixes", nargs="*", default=["staff:"])
     args = parser.parse_args()
     os.environ.update(run.ENV)
@@ -44,8 +47,54 @@ def main():
                 response = client.get(path)
         assert response.status_code == 200, (name, response.status_code)
         each = profiler.last_session.duration / args.requests * 1000
+        if args.summary:
+            print(f"{name}: {each:.1f} ms; {_summary(profiler.last_session.root_frame())}")
+            continue
         print(f"\n===== {name} {path}: {each:.1f} ms per request")
         print(profiler.output_text(show_all=False, color=False, time="percent_of_total"))
+
+
+def _summary(root, share=0.04):
+    """The view's own calls that take `share` of the request's time or more, largest first
+    (its rendering split into Jinja2's part and the rest), and what the request costs
+    outside the view. The same call reached by several paths is added up."""
+    views = _views(root)
+    parts = {}
+    for view in views:
+        for child in view.children:
+            if child.function == "render":
+                jinja = sum(f.time for f in _all(child, "render", "jinja2/environment.py"))
+                parts["Django templates"] = parts.get("Django templates", 0) + child.time - jinja
+                parts["Jinja2 templates"] = parts.get("Jinja2 templates", 0) + jinja
+            else:
+                parts[_name(child)] = parts.get(_name(child), 0) + child.time
+    parts["outside the view"] = root.time - sum(view.time for view in views)
+    large = sorted(((t, n) for n, t in parts.items() if t / root.time >= share), reverse=True)
+    return ", ".join(f"{name} {time / root.time:.0%}" for time, name in large)
+
+
+def _name(frame):
+    if (frame.file_path_short or "").startswith("django/db/"):
+        return "queries (ORM)"
+    return ".".join(filter(None, [getattr(frame, "class_name", None), frame.function]))
+
+
+def _all(frame, function, path):
+    """The outermost frames below `frame` of `function` in a file ending with `path`."""
+    if frame.function == function and (frame.file_path_short or "").endswith(path):
+        return [frame]
+    return [found for child in frame.children for found in _all(child, function, path)]
+
+
+def _views(frame):
+    """The outermost frames, below the middleware, of the app's own code: the view."""
+    path = frame.file_path_short or ""
+    if path.startswith(APPS) and not path.endswith(("middleware.py", "bench.py")):
+        return [frame]
+    return [view for child in frame.children for view in _views(child)]
+
+
+APPS = ("groupwork/", "overview/", "actions/", "meetings/", "visits/", "publishing/")
 
 
 if __name__ == "__main__":

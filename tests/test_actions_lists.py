@@ -90,13 +90,31 @@ def test_my_tasks_take_a_fixed_number_of_queries(
         task.progress_notes.create(author=member, text="På gång")
     request = rf.get("/")
     request.user = member.user
-    # tasks with group and origin, owners, progress notes
-    with django_assert_num_queries(3):
+    # tasks with group, origin and latest progress note; owners
+    with django_assert_num_queries(2):
         my_tasks = list(ActionItem.objects.for_start_page(member, [group]))
         html = render_to_string(
             "actions/_my_tasks.html", {"my_tasks": my_tasks, "person": member}, request=request
         )
     assert html.count('<li id="my-task-') == count
+
+
+def test_the_start_page_shows_each_tasks_latest_note_and_the_one_just_added(
+    client, group, member
+):
+    task = make_task(group, [member], "Boka bussen")
+    task.progress_notes.create(author=member, text="Offert begärd")
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Offert begärd" in page
+
+    row = client.post(
+        reverse("actions:add_note", args=[group.slug, task.pk]),
+        {"text": "Bussen är bokad", "row": "mine"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert row.lstrip().startswith(f'<li id="my-task-{task.pk}"')
+    assert "Bussen är bokad" in row and "Offert begärd" not in row
 
 
 def test_the_start_page_costs_the_same_for_one_task_and_many(client, group, member):

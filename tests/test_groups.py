@@ -101,15 +101,15 @@ def test_start_page_runs_a_fixed_number_of_queries(
     client.force_login(member.user)
     add_one_of_each(group, 0)
     # The user with the person (the session is in the cache), memberships, next meetings,
-    # tasks with their owners and notes, visits.
-    with django_assert_num_queries(7):
+    # tasks with their latest notes, their owners, visits.
+    with django_assert_num_queries(6):
         client.get(reverse("groupwork:home"))
 
     Membership.objects.create(group=other_group, person=member)
     for n in range(1, 4):
         add_one_of_each(group, n)
         add_one_of_each(other_group, n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(reverse("groupwork:home")).content.decode()
     assert "Uppgift 3" in page and "Oslo" in page and "Socialchefsnätverket" in page
 
