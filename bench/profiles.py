@@ -1,16 +1,19 @@
 """`make profile`: where the time of each page of `make bench` goes, as pyinstrument sees it.
 
-    .venv/bin/python bench/profiles.py [--requests 50] [PREFIX ...]
+    .venv/bin/python bench/profiles.py [--requests 50] [--summary | --cpu] [PREFIX ...]
 
 Renders each page (those whose name starts with one of the prefixes; all staff pages by
 default) the given number of times in this process, through the whole middleware stack as
 gunicorn would, on the bench database that `make bench` seeded, and prints the profile's
-call tree for each page, down to the calls that take 2 % or more of its time.
+call tree for each page (--summary: the view's biggest parts on one line). --cpu profiles
+nothing: it prints each page's CPU time per request against the baseline view's, rendered in
+turn in the same process, for quick comparisons while working on a page.
 """
 
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +29,7 @@ def main():
     parser.add_argument(
         "--summary", action="store_true", help="only the view's biggest parts (README's table)"
     )
+    parser.add_argument("--cpu", action="store_true", help="CPU per page against the baseline")
     parser.add_argument("prefixes", nargs="*", default=["staff:"])
     args = parser.parse_args()
     os.environ.update(run.ENV)
@@ -35,10 +39,18 @@ def main():
     from django.test import Client
     from pyinstrument import Profiler
 
-    for name, path, headers in run._pages():
+    pages = run._pages()
+    baseline = Client(SERVER_NAME=run.HOST), next(p for n, p, _h in pages if n == "baseline")
+    for name, path, headers in pages:
         if path is None or not name.startswith(tuple(args.prefixes)):
             continue
         client = Client(headers=headers, SERVER_NAME=run.HOST)
+        if args.cpu:
+            base, _size = _cpu(*baseline, args.requests)
+            page, size = _cpu(client, path, args.requests)
+            print(f"{name:18} {page:6.2f} ms CPU  {size / 1000:5.1f} kB  "
+                  f"×{base / page:.2f} baseline ({base:.2f} ms)")
+            continue
         for _ in range(3):  # warm: the connection, the templates, the translations
             client.get(path)
         profiler = Profiler(interval=0.0005)
@@ -52,6 +64,17 @@ def main():
             continue
         print(f"\n===== {name} {path}: {each:.1f} ms per request")
         print(profiler.output_text(show_all=False, color=False, time="percent_of_total"))
+
+
+def _cpu(client, path, requests):
+    """CPU milliseconds per request, and the size of the page."""
+    for _ in range(3):
+        client.get(path)
+    start = time.process_time()
+    for _ in range(requests):
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return (time.process_time() - start) / requests * 1000, len(response.content)
 
 
 def _summary(root, share=0.04):
