@@ -480,3 +480,34 @@ def test_attachments_are_kept_in_whatever_storage_the_settings_name(
     client.force_login(member.user)
     response = client.get(_url("meetings:attachment", meeting, attachment.pk))
     assert b"".join(response.streaming_content) == b"%PDF-1.4 bilder"
+
+
+def test_the_editor_makes_the_same_number_of_queries_for_one_item_and_twelve(
+    client, group, facilitator, django_assert_num_queries
+):
+    from tests.factories import make_attendance, make_member, make_task, make_visit
+
+    meeting = make_meeting(group, status="draft")
+    visit = make_visit(group)
+
+    def fill(items, people):
+        for n in range(items):
+            item = make_item(meeting, f"Punkt {n}", notes="Anteckning", decision="Beslut")
+            item.visits.add(visit)
+            make_task(group, [facilitator], f"Uppgift {n}", meeting=meeting, agenda_item=item)
+        for n in range(people):
+            make_attendance(meeting, person=make_member(group, f"Person{n}"), present=True)
+
+    url = _url("meetings:edit", meeting)
+    client.force_login(facilitator.user)
+    fill(1, 1)
+    client.get(url)  # the session
+    # user with person, membership, meeting, members, items with their tasks, owners, study
+    # visits, attachments and deferred items, attendance, the group's visits, the follow-up
+    # with its owners, the meeting's attachments, the people to choose, the suggested due date
+    with django_assert_num_queries(17):
+        one = client.get(url).content.decode()
+    fill(11, 7)
+    with django_assert_num_queries(17):
+        twelve = client.get(url).content.decode()
+    assert one.count('class="editor-item"') == 1 and twelve.count('class="editor-item"') == 12
