@@ -20,16 +20,24 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
+from django.db import IntegrityError, connections, transaction
+from django.db.models import F, ProtectedError, Q
+from django.db.models.signals import (
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_migrate,
+)
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groupwork.models import Group
+from meetings.models import Meeting
 from publishing import wordpress
 from publishing.models import Mirror, Snapshot, WordPressSite
 from publishing.wordpress import WordPressError
+from visits.models import StudyVisit
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +45,9 @@ logger = logging.getLogger(__name__)
 # a run that died gives its row back after this.
 CLAIM = timedelta(minutes=10)
 _DRAFT = "draft"
+# A run goes round again when its item was marked while it was sending; after this many
+# rounds it leaves the item pending for the next run of mirror_to_wordpress.
+ROUNDS = 3
 
 
 def _snapshot(mirror):
@@ -62,17 +73,43 @@ def mark(group, meeting_id=None, visit_id=None, snapshot=None, site=None, kick=T
             return None  # never on the site: nothing to take off it either
         if (site or wordpress.site_for(group)) is None:
             return None
-        mirror = Mirror.objects.create(
-            group=group, **owner, slug=wordpress.post_slug(group, snapshot, snapshot.kind)
-        )
+        mirror = _make(group, owner, wordpress.post_slug(group, snapshot, snapshot.kind))
     else:
-        Mirror.objects.filter(pk=mirror.pk).update(
-            state=Mirror.State.PENDING, reason="", next_attempt_at=None, attempts=0,
-            updated_at=timezone.now(),
-        )
+        _pending(Mirror.objects.filter(pk=mirror.pk))
     if kick:
-        _after_commit(mirror.pk)
+        _after_commit([mirror.pk])
     return mirror
+
+
+def _pending(rows):
+    """Pending now; a run that is sending them records no outcome (Mirror.generation)."""
+    return rows.update(state=Mirror.State.PENDING, reason="", next_attempt_at=None,
+                       attempts=0, generation=F("generation") + 1, updated_at=timezone.now())
+
+
+def _make(group, owner, slug):
+    """The item's Mirror, made pending. The row of a deleted item with the same slug (the same
+    post on the site) is the item's now: its post is brought up to date, never made twice."""
+    orphan = Mirror.objects.filter(group=group, slug=slug, meeting__isnull=True,
+                                   visit__isnull=True).first()
+    if orphan is not None:
+        _pending(Mirror.objects.filter(pk=orphan.pk))
+        Mirror.objects.filter(pk=orphan.pk).update(**owner)
+        orphan.refresh_from_db()
+        return orphan
+    taken = set(Mirror.objects.filter(group=group, slug__startswith=slug)
+                .values_list("slug", flat=True))
+    free = next(s for s in (slug, *(f"{slug[:180]}-{n}" for n in range(2, 1000)))
+                if s not in taken)
+    try:
+        with transaction.atomic():  # another run may make it at the same moment
+            return Mirror.objects.create(group=group, **owner, slug=free)
+    except IntegrityError:
+        mirror = Mirror.objects.filter(**owner).first()
+        if mirror is None:
+            raise
+        _pending(Mirror.objects.filter(pk=mirror.pk))
+        return mirror
 
 
 def mark_group(group):
@@ -80,21 +117,23 @@ def mark_group(group):
     name, its publishing or its site changed."""
     known = Mirror.objects.filter(group=group)
     rows = list(known.values_list("pk", "meeting_id", "visit_id"))
-    known.update(state=Mirror.State.PENDING, reason="", next_attempt_at=None, attempts=0,
-                 updated_at=timezone.now())
-    for pk, *_owner in rows:
-        _after_commit(pk)
+    _pending(known)
+    ids = [pk for pk, *_owner in rows]
     site = wordpress.site_for(group) if group.is_public else None
     if site is not None:
         have = {tuple(owner) for pk, *owner in rows}
         for snapshot in group.snapshots.all():
             if (snapshot.meeting_id, snapshot.visit_id) not in have:
-                mark(group, snapshot.meeting_id, snapshot.visit_id, snapshot, site)
+                made = mark(group, snapshot.meeting_id, snapshot.visit_id, snapshot, site,
+                            kick=False)
+                if made is not None:
+                    ids.append(made.pk)
+    _after_commit(ids)  # one thread for them all
 
 
-def _after_commit(pk):
-    if settings.WORDPRESS_MIRROR_AFTER_COMMIT:
-        transaction.on_commit(lambda: in_background([pk]))
+def _after_commit(ids):
+    if ids and settings.WORDPRESS_MIRROR_AFTER_COMMIT:
+        transaction.on_commit(lambda: in_background(ids))
 
 
 def in_background(ids):
@@ -148,7 +187,8 @@ def missing():
             with transaction.atomic():
                 mirror = mark(group, snapshot.meeting_id, snapshot.visit_id, snapshot,
                               sites[group.pk], kick=False)
-            made.append(mirror.pk)
+            if mirror is not None:
+                made.append(mirror.pk)
     return made
 
 
@@ -162,24 +202,40 @@ def _claim(pk):
 
 
 def run(pk, patience=wordpress.PATIENCE, sleep=None):
-    """Bring one item's post up to date; returns the Mirror, or None if another run has it."""
-    token = _claim(pk)
-    if token is None:
-        return None
-    mirror = Mirror.objects.select_related("group").get(pk=pk)
-    try:
-        with translation.override("sv"):
-            _run(mirror, patience, sleep)
-    finally:
-        Mirror.objects.filter(pk=pk, claim=token).update(claimed_until=None, claim="")
+    """Bring one item's post up to date; returns the Mirror, or None if another run has it.
+
+    A mark while this run is sending (an unpublish, a correction) finds the row claimed, and
+    its own thread gives up: this run then records no outcome and goes round again, so the
+    mark is never lost."""
+    mirror = None
+    for _round in range(ROUNDS):
+        token = _claim(pk)
+        if token is None:
+            return mirror
+        mirror = Mirror.objects.select_related("group").get(pk=pk)
+        try:
+            with translation.override("sv"):
+                _run(mirror, patience, sleep)
+        finally:
+            Mirror.objects.filter(pk=pk, claim=token).update(claimed_until=None, claim="")
+        # Read after the claim is given back: a mark after this is run by its own thread.
+        if not Mirror.objects.filter(pk=pk).exclude(generation=mirror.generation).exists():
+            return mirror
+        mirror.refresh_from_db()
     return mirror
 
 
 def _run(mirror, patience, sleep):
     site = wordpress.site_for(mirror.group)
     if site is None:
-        _save(mirror, state=Mirror.State.FAILED,
-              reason=_("Gruppen är inte kopplad till Öppna soc."))
+        if mirror.is_on_site:
+            reason = _("Inlägget är fortfarande publicerat på %(site)s, men gruppen är inte "
+                       "längre kopplad dit, så det kan inte tas ner. Koppla webbplatsen igen."
+                       ) % {"site": mirror.site_url}
+            logger.warning("Öppna soc: %s: %s", mirror, reason)
+        else:
+            reason = _("Gruppen är inte kopplad till Öppna soc.")
+        _finish(mirror, state=Mirror.State.FAILED, reason=reason)
         return
     try:
         client = wordpress.Client(site, patience=patience,
@@ -188,9 +244,9 @@ def _run(mirror, patience, sleep):
     except WordPressError as error:
         _failed(mirror, error)
     except Exception:
-        _save(mirror, state=Mirror.State.PENDING, attempts=mirror.attempts + 1,
-              next_attempt_at=timezone.now() + _backoff(mirror.attempts + 1),
-              reason=_("Speglingen misslyckades oväntat; ett nytt försök görs senare."))
+        _finish(mirror, state=Mirror.State.PENDING, attempts=mirror.attempts + 1,
+                next_attempt_at=timezone.now() + _backoff(mirror.attempts + 1),
+                reason=_("Speglingen misslyckades oväntat; ett nytt försök görs senare."))
         raise
 
 
@@ -201,11 +257,11 @@ def _backoff(attempts, asked=None):
 def _failed(mirror, error):
     attempts = mirror.attempts + 1
     if error.transient:
-        _save(mirror, state=Mirror.State.PENDING, reason=error.reason, attempts=attempts,
-              next_attempt_at=timezone.now() + _backoff(attempts, error.retry_after))
+        _finish(mirror, state=Mirror.State.PENDING, reason=error.reason, attempts=attempts,
+                next_attempt_at=timezone.now() + _backoff(attempts, error.retry_after))
     else:
-        _save(mirror, state=Mirror.State.FAILED, reason=error.reason, attempts=attempts,
-              next_attempt_at=None)
+        _finish(mirror, state=Mirror.State.FAILED, reason=error.reason, attempts=attempts,
+                next_attempt_at=None)
     logger.warning("Öppna soc: %s: %s", mirror, error.reason)
 
 
@@ -216,8 +272,23 @@ def _save(mirror, **fields):
     Mirror.objects.filter(pk=mirror.pk).update(**fields)
 
 
+def _finish(mirror, **fields):
+    """A run's outcome (state, reason, next try), recorded only if the item was not marked
+    again meanwhile: then it stays pending as the mark left it."""
+    fields["updated_at"] = timezone.now()
+    if Mirror.objects.filter(pk=mirror.pk, generation=mirror.generation).update(**fields):
+        for name, value in fields.items():
+            setattr(mirror, name, value)
+
+
 def _sync(mirror, site, client):
     if mirror.site_url and mirror.site_url.rstrip("/") != site.url.rstrip("/"):
+        if mirror.is_on_site:
+            # Its post is public on the old site, which nothing here can reach any more.
+            raise WordPressError(_(
+                "Inlägget är fortfarande publicerat på %(site)s, men gruppen är nu kopplad "
+                "till en annan webbplats. Koppla den gamla igen så tas det ner där."
+            ) % {"site": mirror.site_url})
         # Another site: the post and file ids of the old one mean nothing there.
         _save(mirror, post_id=None, post_url="", post_status="", media_id=None, media_url="",
               media_key="", stale_media=[], payload_hash="")
@@ -252,9 +323,40 @@ def _send_post(mirror, client, post):
             post_id = _post_id(mirror, client)
             if post_id:
                 return client.update_post(post_id, post)
-    sent = client.create_post(post)
+    try:
+        sent = client.create_post(post)
+    except WordPressError as error:
+        # No answer, or a 5xx: it may have been made all the same. Never sent twice: found by
+        # its slug now, or by the next run before it creates anything.
+        found = client.find_post(mirror.slug) if _maybe_made(error) else None
+        if found is None:
+            raise
+        _save(mirror, post_id=found["id"], site_url=client.base)
+        return client.update_post(found["id"], post)
     _save(mirror, post_id=sent["id"], site_url=client.base)
     return sent
+
+
+def _maybe_made(error):
+    """No answer or a 5xx: a create may have been made all the same (a 429 was not)."""
+    return error.transient and error.status != 429
+
+
+def _upload(mirror, client, key, snapshot):
+    """The item's PDF in the media library: the one uploaded before with this content if a
+    lost answer left it there, else uploaded now (never twice)."""
+    slug = wordpress.pdf_slug(mirror.slug, key)
+    found = client.find_media(slug)
+    if found is None:
+        try:
+            found = client.upload_pdf(f"{slug}.pdf", wordpress.pdf_of(snapshot))
+        except WordPressError as error:
+            found = client.find_media(slug) if _maybe_made(error) else None
+            if found is None:
+                raise
+    _save(mirror, media_id=found["id"], media_key=key, site_url=client.base,
+          media_url=wordpress.web_url(found.get("source_url", "")),
+          stale_media=[m for m in mirror.stale_media if m != found["id"]])
 
 
 def _put_up(mirror, site, client, snapshot):
@@ -274,19 +376,17 @@ def _put_up(mirror, site, client, snapshot):
     )
     if not up_to_date:
         if with_pdf and not mirror.media_id:
-            uploaded = client.upload_pdf(f"{mirror.slug}.pdf", wordpress.pdf_of(snapshot))
-            _save(mirror, media_id=uploaded["id"], media_url=uploaded.get("source_url", ""),
-                  media_key=key, site_url=client.base)
+            _upload(mirror, client, key, snapshot)
             post = wordpress.post_for(snapshot, site, mirror.slug, mirror.media_url)
             done = wordpress.payload_hash(site, post)
         if done != mirror.payload_hash or mirror.post_status != "publish":
             sent = _send_post(mirror, client, post)
-            _save(mirror, post_url=sent.get("link", ""), post_status=sent.get("status", ""),
-                  payload_hash=done)
+            _save(mirror, post_url=wordpress.web_url(sent.get("link", "")),
+                  post_status=sent.get("status", ""), payload_hash=done)
         _delete_stale(mirror, client)
-    _save(mirror, state=Mirror.State.MIRRORED, reason="", attempts=0, next_attempt_at=None,
-          mirrored_at=timezone.now() if not up_to_date else mirror.mirrored_at,
-          site_url=client.base)
+    _finish(mirror, state=Mirror.State.MIRRORED, reason="", attempts=0, next_attempt_at=None,
+            mirrored_at=timezone.now() if not up_to_date else mirror.mirrored_at,
+            site_url=client.base)
 
 
 def _take_down(mirror, site, client):
@@ -298,12 +398,26 @@ def _take_down(mirror, site, client):
     if mirror.payload_hash != _DRAFT or mirror.state != Mirror.State.MIRRORED:
         post_id = _post_id(mirror, client)
         if post_id:
-            sent = client.update_post(post_id, {"status": "draft"})
-            _save(mirror, post_url=sent.get("link", ""), post_status=sent.get("status", ""))
+            try:
+                # Emptied too: the draft keeps no text that left the open site.
+                sent = client.update_post(post_id, {"status": _DRAFT, "content": "",
+                                                    "excerpt": ""})
+            except WordPressError as error:
+                if not _gone(error):
+                    raise
+                _save(mirror, post_id=None, post_url="", post_status="")
+            else:
+                _save(mirror, post_url=wordpress.web_url(sent.get("link", "")),
+                      post_status=sent.get("status", ""))
         _save(mirror, payload_hash=_DRAFT)
     _delete_stale(mirror, client)
-    _save(mirror, state=Mirror.State.MIRRORED, reason="", attempts=0, next_attempt_at=None,
-          mirrored_at=timezone.now(), site_url=client.base)
+    _finish(mirror, state=Mirror.State.MIRRORED, reason="", attempts=0, next_attempt_at=None,
+            mirrored_at=timezone.now(), site_url=client.base)
+
+
+def _gone(error):
+    """The post was deleted on the site: nothing left to take down."""
+    return error.status == 410 or (error.status == 404 and error.code == "rest_post_invalid_id")
 
 
 def _delete_stale(mirror, client):
@@ -331,6 +445,35 @@ def _snapshot_deleted(sender, instance, **kwargs):
     mark(instance.group, instance.meeting_id, instance.visit_id)
 
 
+def _item_deleting(sender, instance, **kwargs):
+    """A published meeting or visit deleted (in the admin, say): its post comes down. Before
+    the delete, while the Mirror still names it (it is set to NULL before the snapshot goes)."""
+    if _migrating.is_set():
+        return
+    owner = {"meeting_id": instance.pk} if sender is Meeting else {"visit_id": instance.pk}
+    ids = list(Mirror.objects.filter(**owner).values_list("pk", flat=True))
+    if ids:
+        _pending(Mirror.objects.filter(pk__in=ids))
+        _after_commit(ids)
+
+
+def on_site(group):
+    """The group's mirrors whose post or file may still be public on Öppna soc."""
+    return [m for m in Mirror.objects.filter(group=group) if m.is_on_site]
+
+
+def _site_deleting(sender, instance, **kwargs):
+    """A connection is not removed while its posts are public: nothing could take them down
+    afterwards (the admin says so before, `publishing.admin`)."""
+    if not _migrating.is_set() and on_site(instance.group):
+        raise ProtectedError(
+            _("Gruppen har inlägg eller filer som är publicerade på Öppna soc. Stäng av "
+              "”publiceras på Öppna soc” för gruppen, vänta tills speglingen har tagit ner "
+              "dem, och ta sedan bort kopplingen."),
+            on_site(instance.group),
+        )
+
+
 def _group_saved(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created and not _migrating.is_set():
         mark_group(instance)
@@ -345,8 +488,12 @@ def connect():
     post_save.connect(_snapshot_saved, sender=Snapshot, dispatch_uid="mirror-snapshot-saved")
     post_delete.connect(_snapshot_deleted, sender=Snapshot,
                         dispatch_uid="mirror-snapshot-deleted")
+    pre_delete.connect(_item_deleting, sender=Meeting, dispatch_uid="mirror-meeting-deleting")
+    pre_delete.connect(_item_deleting, sender=StudyVisit, dispatch_uid="mirror-visit-deleting")
     post_save.connect(_group_saved, sender=Group, dispatch_uid="mirror-group-saved")
     post_save.connect(_site_saved, sender=WordPressSite, dispatch_uid="mirror-site-saved")
+    pre_delete.connect(_site_deleting, sender=WordPressSite,
+                       dispatch_uid="mirror-site-deleting")
     post_delete.connect(_site_saved, sender=WordPressSite, dispatch_uid="mirror-site-deleted")
     pre_migrate.connect(lambda **kwargs: _migrating.set(), weak=False,
                         dispatch_uid="mirror-migrate-starts")

@@ -7,7 +7,7 @@ facilitator runs the check and publishes again, and unpublishing deletes the sna
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import CASCADE, ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from groupwork.models import Group
@@ -144,6 +144,20 @@ class WordPressSite(models.Model):
         return f"{self.group}: {self.url}"
 
 
+def cascade_unless_on_site(collector, field, sub_objs, using):
+    """Mirror.group's on_delete: a group whose posts or files are still public on Öppna soc
+    is not deleted (nothing could take them down afterwards); its other rows go with it."""
+    on_site = [mirror for mirror in sub_objs if mirror.is_on_site]
+    if on_site:
+        raise ProtectedError(
+            _("Gruppen har inlägg eller filer som är publicerade på Öppna soc. Stäng av "
+              "”publiceras på Öppna soc” för gruppen, vänta tills speglingen har tagit ner "
+              "dem, och ta sedan bort gruppen."),
+            on_site,
+        )
+    CASCADE(collector, field, sub_objs, using)
+
+
 class Mirror(models.Model):
     """One published item's post on Öppna soc: which post, what was last sent, and how it went.
 
@@ -155,7 +169,7 @@ class Mirror(models.Model):
         MIRRORED = "mirrored", _("speglad")
         FAILED = "failed", _("misslyckades")
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="mirrors")
+    group = models.ForeignKey(Group, on_delete=cascade_unless_on_site, related_name="mirrors")
     # Kept when the meeting or visit is deleted: the post still has to go back to draft.
     meeting = models.OneToOneField(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="mirror"
@@ -184,6 +198,9 @@ class Mirror(models.Model):
     # the HTTP requests take seconds, and SQLite would lock the whole database meanwhile).
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim = models.CharField(max_length=32, blank=True)
+    # Counts the marks: a run records its outcome only if no mark came while it was sending
+    # (an unpublish during a run must not be overwritten by "mirrored").
+    generation = models.PositiveIntegerField(default=0)
     mirrored_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,3 +218,10 @@ class Mirror(models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.slug}"
+
+    @property
+    def is_on_site(self):
+        """Whether something of this item may still be public on Öppna soc: a published post,
+        its PDF, or a replaced PDF not yet deleted."""
+        return self.post_status == "publish" or self.media_id is not None or bool(
+            self.stale_media)

@@ -70,6 +70,21 @@ def site_for(group):
     return site or default_site(group)
 
 
+def _latin1(text):
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def web_url(url):
+    """url if it is an http(s) address, else "": what WordPress answers goes into an href."""
+    url = url if isinstance(url, str) else ""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def is_local(url):
     return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
@@ -95,6 +110,12 @@ def pdf_key(snapshot):
     bytes carry the time it was made)."""
     made_of = json.dumps([snapshot.content, public_url(snapshot)], sort_keys=True)
     return hashlib.sha256(made_of.encode()).hexdigest()
+
+
+def pdf_slug(slug, key):
+    """The uploaded PDF's slug (and file name): one per content, so that an upload whose
+    answer was lost is found again instead of sent twice."""
+    return f"{slug}-{key[:8]}"
 
 
 def pdf_of(snapshot):
@@ -207,6 +228,10 @@ class Client:
         if parts.scheme != "https" and not is_local(self.base):
             # The Application Password is sent with every request: never in clear text.
             raise WordPressError(_("Öppna soc-adressen måste börja med https://."))
+        if not (_latin1(site.username) and _latin1(site.app_password)):
+            # requests would fail deep inside with the password among its locals.
+            raise WordPressError(_("Användarnamnet eller applikationslösenordet innehåller "
+                                   "tecken som inte kan skickas."))
         self.auth = _Auth(site.username, site.app_password)
         self.timeout = settings.WORDPRESS_TIMEOUT if timeout is None else timeout
         self.patience = patience
@@ -221,7 +246,10 @@ class Client:
             return f"{self.base.split('?')[0]}?rest_route=/wp/v2/{path}"
         return f"{self.base}/wp-json/wp/v2/{path}"
 
-    def request(self, method, path, **kwargs):
+    def request(self, method, path, idempotent=True, **kwargs):
+        """One call, tried again on 429, and on no answer or a 5xx if it is idempotent: a
+        create whose answer was lost may have been made all the same (a read timeout, a 504
+        from a proxy), so it is never sent twice here; the caller looks for it first."""
         waited = 0
         for attempt in range(TRIES):
             try:
@@ -229,12 +257,14 @@ class Client:
                     method, self._url(path), auth=self.auth, timeout=self.timeout,
                     allow_redirects=False, **kwargs,
                 )
-            except requests.RequestException:
+            except requests.RequestException as exc:
                 # Its message names host and path only; it is not passed on all the same.
                 error = WordPressError(
                     _("Öppna soc svarar inte just nu; ett nytt försök görs senare."),
                     transient=True,
                 )
+                if not idempotent and not isinstance(exc, requests.ConnectTimeout):
+                    raise error from None
             else:
                 status = response.status_code
                 if status < 300:
@@ -249,6 +279,8 @@ class Client:
                           "görs senare.") % {"status": status},
                         transient=True, retry_after=wait, status=status,
                     )
+                    if status != 429 and not idempotent:
+                        raise error
                 elif 300 <= status < 400:
                     raise WordPressError(
                         _("Öppna soc skickar vidare till en annan adress (HTTP %(status)s). "
@@ -275,15 +307,23 @@ class Client:
         found = [p for p in found if p.get("slug") == slug]
         return min(found, key=lambda p: p["id"]) if found else None
 
+    def find_media(self, slug):
+        """This account's uploaded file with this slug, or None."""
+        found = self.request(
+            "GET", "media", params={"slug": slug, "context": "edit", "per_page": 2},
+        )
+        found = [m for m in found if m.get("slug") == slug]
+        return min(found, key=lambda m: m["id"]) if found else None
+
     def create_post(self, post):
-        return self.request("POST", "posts", json=post)
+        return self.request("POST", "posts", idempotent=False, json=post)
 
     def update_post(self, post_id, post):
         return self.request("POST", f"posts/{post_id}", json=post)
 
     def upload_pdf(self, filename, content):
         return self.request(
-            "POST", "media", data=content,
+            "POST", "media", idempotent=False, data=content,
             headers={"Content-Type": "application/pdf",
                      "Content-Disposition": f'attachment; filename="{filename}"'},
         )

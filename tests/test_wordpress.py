@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from django.core.management import call_command
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from meetings.models import Meeting
@@ -191,6 +193,7 @@ def test_unpublishing_turns_the_post_to_draft_and_publishing_again_brings_it_bac
     _mirror()
     [draft] = posts(wp)
     assert draft["id"] == post["id"] and draft["status"] == "draft"
+    assert draft["content"]["raw"] == ""  # the draft keeps nothing that left the open site
     assert media(wp) == []  # a file in the media library is public by its address
     assert requests.get(link, timeout=10).status_code == 404
     overview = client.get(reverse("groupwork:publishing", args=[group.slug])).content.decode()
@@ -313,3 +316,42 @@ def test_publishing_sends_the_post_after_the_commit_without_waiting(client, wp, 
         time.sleep(0.1)
     assert Mirror.objects.get(meeting=meeting).state == Mirror.State.MIRRORED
     assert len(posts(wp)) == 1
+
+
+def test_deleting_published_minutes_takes_the_post_and_pdf_down_and_the_date_can_be_published_again(
+    client, world, wp
+):
+    group, anne, barbro, site = world
+    meeting = _minutes(group, barbro)
+    _publish(client, anne, meeting)
+    _mirror()
+    [post] = posts(wp)
+    meeting.delete()  # in the Django admin, say
+    _mirror()
+    [draft] = posts(wp)
+    assert draft["id"] == post["id"] and draft["status"] == "draft" and media(wp) == []
+
+    again = _minutes(group, barbro)  # the same date: the same post, not a second one
+    _publish(client, anne, again)
+    _mirror()
+    [back] = posts(wp)
+    assert back["id"] == post["id"] and back["status"] == "publish"
+    assert len(media(wp)) == 1
+    assert Mirror.objects.get().meeting_id == again.pk
+
+
+def test_a_group_or_connection_with_public_posts_stays_until_they_are_taken_down(
+    client, world, wp
+):
+    group, anne, barbro, site = world
+    meeting = _minutes(group, barbro)
+    _publish(client, anne, meeting)
+    _mirror()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        site.delete()
+    group.is_public = False  # "publiceras på Öppna soc" off
+    group.save()
+    _mirror()
+    assert [p["status"] for p in posts(wp)] == ["draft"] and media(wp) == []
+    site.delete()
+    group.delete()

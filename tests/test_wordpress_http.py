@@ -77,13 +77,14 @@ def test_a_long_retry_after_leaves_the_item_pending_until_then(connected):
 
 
 @responses.activate
-def test_a_server_error_is_retried_with_backoff(connected):
+def test_a_server_error_on_an_update_is_retried_with_backoff(connected):
     group, anne, site, row = connected
-    _find_nothing(responses)
-    responses.post(POSTS, status=502, body="Bad gateway")
-    responses.post(POSTS, status=201, json=_created())
+    Mirror.objects.filter(pk=row.pk).update(post_id=41)
+    responses.post(f"{POSTS}/41", status=502, body="Bad gateway")
+    responses.post(f"{POSTS}/41", status=200, json=_created())
     done = mirror.run(row.pk, sleep=lambda seconds: None)
     assert done.state == Mirror.State.MIRRORED
+    assert [c.request.method for c in responses.calls] == ["POST", "POST"]
 
 
 @responses.activate
@@ -182,6 +183,7 @@ def test_a_group_without_a_site_of_its_own_mirrors_to_the_default(settings):
         make_item(meeting, "Osloresan")
         gate.publish_minutes(meeting)
     _find_nothing(responses)
+    responses.get(f"{SITE}/wp-json/wp/v2/media", json=[])
     responses.post(f"{SITE}/wp-json/wp/v2/media", status=201,
                    json={"id": 5, "source_url": f"{SITE}/a.pdf"})
     responses.post(POSTS, status=201, json=_created())
