@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -172,15 +172,19 @@ class TaskFilterForm(forms.Form):
         if span["first"] is not None:
             first, last = (timezone.localtime(span[key]).year for key in ("first", "last"))
             years = list(range(last, first - 1, -1))
-        self.fields["year"].choices = [("", _("Senaste året"))] + [(y, str(y)) for y in years]
+        self.fields["year"].choices = [("", _("Alla år"))] + [(y, str(y)) for y in years]
         year = whole_number(self.data.get("year")) if self.is_bound else None
-        meetings = Meeting.objects.filter(group=group).filter(
-            Exists(ActionItem.objects.filter(meeting=OuterRef("pk")))
-        )
         if year in years:
-            meetings = meetings.filter(starts_at__year=year)
+            offered = Q(starts_at__year=year)
         else:
-            meetings = meetings.filter(starts_at__gte=timezone.now() - timedelta(days=365))
+            offered = Q(starts_at__gte=timezone.now() - timedelta(days=365))
+        # A meeting the address names (a bookmark, a link) stays a choice whatever its year.
+        named = whole_number(self.data.get("meeting")) if self.is_bound else None
+        if named is not None:
+            offered |= Q(pk=named)
+        meetings = Meeting.objects.filter(group=group).filter(
+            offered, Exists(ActionItem.objects.filter(meeting=OuterRef("pk")))
+        )
         months = {number: str(name) for number, name in MONTHS.items()}
         self.fields["meeting"].choices = [("", _("Alla"))] + [
             (pk, _meeting_label(timezone.localtime(starts_at), title, months))

@@ -290,7 +290,12 @@ def _status_changed(request, membership, task, notice, level=messages.SUCCESS):
     if is_htmx(request) and row:
         if row == ROWS["mine"]:
             # The start page's row shows the latest progress note, the one just added too.
-            task = ActionItem.objects.with_latest_note().get(pk=task.pk)
+            task = (
+                ActionItem.objects.as_rows()
+                .with_latest_note()
+                .prefetch_related("owners")
+                .get(pk=task.pk)
+            )
         return render(
             request,
             row,

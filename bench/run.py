@@ -64,7 +64,8 @@ def main():
     shutil.rmtree(OUT / "cache", ignore_errors=True)  # every run starts cold
 
     _database(args.reseed)
-    for command in ("migrate --noinput -v0", "seed_bench", "collectstatic --noinput -v0"):
+    commands = ("migrate --noinput -v0", "seed_bench --scenarios", "collectstatic --noinput -v0")
+    for command in commands:
         subprocess.run([PYTHON, "manage.py", *command.split()], cwd=ROOT, env=ENV, check=True)
 
     os.environ.update(ENV)
@@ -169,7 +170,7 @@ def _pages():
 
 
 def _scenario():
-    """The group, people and meetings the pages are loaded for (seed_bench.scenarios())."""
+    """The group, people and meetings the pages are loaded for (seed_bench.add_scenarios())."""
     from actions.models import ActionItem
     from groupwork.models import Group, Membership
     from meetings.models import Meeting
@@ -182,7 +183,7 @@ def _scenario():
     member = next(p for p in members if p.action_items.filter(status=ActionItem.Status.OPEN))
     return {
         "group": group,
-        # A member with some open tasks; the second member has 40 (seed_bench.scenarios()).
+        # A member with some open tasks; the second member has 40 (seed_bench.add_scenarios()).
         "member": member,
         "busy_member": members[1],
         "members": members,

@@ -1,10 +1,11 @@
-"""The Jinja2 environment of the few templates that are rendered many times per page (the rows
-of task lists): Django's template language costs 10–20 µs a node, Jinja2 compiles to Python.
+"""The Jinja2 environment of the templates that are rendered many times per page: the rows of
+tasks, the minutes editor's items, and (FORM_RENDERER) every form widget. Django's template
+language costs 10–20 µs a node; Jinja2 compiles to Python.
 
-Everything else stays in Django templates. A Django template includes a Jinja2 one with
+The pages themselves stay Django templates. One includes a Jinja2 template with
 {% jinja "name" %} (groupwork.templatetags.groupwork), and a view renders one as any other
 (the name is found in templates/jinja2/). What the Django templates have, these have too:
-translations through Django's catalogues (_(), ngettext), url(), csrf_input, and dates
+translations through Django's catalogues (_(), ngettext), url(), a CSRF field, and dates
 formatted by Django's own date filter in local time.
 """
 
@@ -17,7 +18,9 @@ from django.templatetags.static import static
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.middleware.csrf import get_token
 from django.template import TemplateDoesNotExist
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
@@ -29,12 +32,18 @@ from groupwork.markdown import render_markdown
 def url(name, *args):
     """reverse(name, args=args). For ids and slugs, which need no quoting, the URL's shape is
     reversed once and the arguments are put in: reverse() matches and checks the patterns
-    anew on every call, a quarter of a task row's time."""
-    if all(isinstance(arg, int) or _SLUG.fullmatch(str(arg)) for arg in args):
-        shape = _shape(name, len(args), get_script_prefix(), get_urlconf())
-        if shape is not None:
-            return shape.format(*args)
+    anew on every call, a quarter of a task row's time. Whatever reverse() would refuse, or
+    might quote, goes to reverse()."""
+    shape, takes_slug = _shape(name, len(args), get_script_prefix(), get_urlconf())
+    if shape is not None and all(map(_fits, args, takes_slug)):
+        return shape.format(*args)
     return reverse(name, args=args)
+
+
+def _fits(arg, takes_slug):
+    if type(arg) is int:
+        return arg >= 0
+    return takes_slug and isinstance(arg, str) and _SLUG.fullmatch(arg) is not None
 
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -42,17 +51,34 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 @functools.lru_cache(maxsize=256)
 def _shape(name, count, prefix, urlconf):
-    """The URL `name` reversed with a marker for each argument, each marker made "{n}";
-    None if a marker does not appear exactly once. Markers are digits: every converter of
-    the app's URLs (int, slug, str) takes them as they are."""
+    """The URL `name` reversed with a marker for each argument, each marker made "{n}", and
+    for each argument whether a slug fits there (not only digits); (None, ()) if a marker does
+    not appear exactly once or the URL cannot be reversed so."""
     markers = [str(9_000_000_001 + n) for n in range(count)]
-    path = reverse(name, args=markers, urlconf=urlconf)
+    try:
+        path = reverse(name, args=markers, urlconf=urlconf)
+    except NoReverseMatch:
+        return None, ()
     if any(path.count(marker) != 1 for marker in markers):
-        return None
+        return None, ()
+    takes_slug = []
+    for n in range(count):
+        try:
+            reverse(name, args=[*markers[:n], "x" + markers[n], *markers[n + 1 :]], urlconf=urlconf)
+            takes_slug.append(True)
+        except NoReverseMatch:
+            takes_slug.append(False)
     shape = path.replace("{", "{{").replace("}", "}}")
     for n, marker in enumerate(markers):
         shape = shape.replace(marker, "{%d}" % n)
-    return shape
+    return shape, tuple(takes_slug)
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    """A test that changes the URLs, formats or time zone gets no answer of the settings before."""
+    _shape.cache_clear()
+    _formatted.cache_clear()
 
 
 def csrf_field(request):
@@ -71,8 +97,9 @@ def date(value, format=None):
     many times over (due dates, meeting dates): each is formatted once per language."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    # Aware datetimes of the same instant are equal whatever their zone: the zone is in the key.
-    zone = str(getattr(value, "tzinfo", None))
+    # Aware datetimes of the same instant are equal whatever their zone, and the two 02:30 of
+    # the night the clocks go back are equal too: the zone and the offset are in the key.
+    zone = (str(getattr(value, "tzinfo", None)), getattr(value, "utcoffset", lambda: None)())
     return _formatted(value, zone, format, translation.get_language())
 
 

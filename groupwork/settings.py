@@ -116,10 +116,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
     # Parameters bound by the server, and a statement a connection has run five times kept
     # prepared: a page's queries are the same text every time, and Postgres then skips most
-    # of their parsing and planning (the start page's tasks: 9.4 -> 7.7 ms).
+    # of their parsing and planning (the start page's tasks: 9.4 -> 7.7 ms). Off behind a
+    # pooler that does not keep a connection per client (PgBouncer in transaction mode).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )

@@ -413,9 +413,9 @@ def _years(entries):
 
 
 def _years_of(groups):
-    """_years() of the groups' entries: the first and last date of each group, each read from the end of the index on (group,
-    date), rather than a MIN/MAX over every entry of the groups (200,000 on the bench data);
-    a year without entries just finds nothing.
+    """_years() of the groups' entries: the first and last date of each group, each read
+    from an end of the index on (group, date), rather than a MIN/MAX over every entry of the
+    groups (200,000 on the bench data); a year without entries just finds nothing.
     """
     entries = SearchEntry.objects.filter(group=OuterRef("pk")).values("date")
     spans = Group.objects.filter(pk__in=[group.pk for group in groups]).values_list(
@@ -424,7 +424,8 @@ def _years_of(groups):
     spans = [(first, last) for first, last in spans if first is not None]
     if not spans:
         return []
-    first, last = min(f for f, _l in spans), max(l for _f, l in spans)
+    first = min(first for first, _last in spans)
+    last = max(last for _first, last in spans)
     return list(range(last.year, first.year - 1, -1))
 
 

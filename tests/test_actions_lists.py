@@ -209,6 +209,11 @@ def test_the_meeting_filter_offers_the_last_twelve_months_and_each_year(
     assert f'<option value="{old.pk}" selected>' in options
     assert ">Från förr</a>" in page and ">Från i höstas</a>" not in page
 
+    # An address that names an older meeting (a bookmark) still filters by it.
+    page, options = meeting_options({"meeting": old.pk})
+    assert f'<option value="{old.pk}" selected>' in options
+    assert ">Från förr</a>" in page and ">Från i höstas</a>" not in page
+
 
 def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilitator, member):
     make_task(group, [facilitator], "Annes uppgift")

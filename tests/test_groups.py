@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -140,3 +142,15 @@ def test_the_error_page_renders_in_swedish_without_a_request():
     from django.template.loader import render_to_string
 
     assert "Något gick fel" in render_to_string("500.html")  # as Django's server_error does
+
+
+def test_the_bench_seeding_leaves_a_database_with_data_alone(group, member, facilitator):
+    from django.core.management import call_command
+
+    from actions.models import ActionItem
+    from meetings.models import Meeting
+
+    group.is_public = True
+    group.save()
+    call_command("seed_bench", stdout=io.StringIO())
+    assert ActionItem.objects.count() == 0 and Meeting.objects.count() == 0

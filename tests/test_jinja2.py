@@ -32,9 +32,27 @@ def test_url_is_what_reverse_gives(name, args):
     assert jinja2.url(name, *args) == expected
 
 
-def test_url_refuses_what_reverse_refuses():
+@pytest.mark.parametrize("pk", [None, True, -1, "abc", "12"])
+def test_url_refuses_what_reverse_refuses(pk):
+    try:
+        expected = reverse("actions:detail", args=["grupp-01", pk])
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            jinja2.url("actions:detail", "grupp-01", pk)
+    else:
+        assert jinja2.url("actions:detail", "grupp-01", pk) == expected
     with pytest.raises(NoReverseMatch):
         jinja2.url("actions:detail", "grupp-01")  # an argument missing
+
+
+def test_two_times_that_read_the_same_on_the_clock_are_told_apart():
+    from zoneinfo import ZoneInfo
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    summer = datetime(2025, 10, 26, 2, 30, tzinfo=stockholm)  # the first 02:30, CEST
+    winter = datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=stockholm)  # the second, CET
+    with translation.override("sv"):
+        assert jinja2.date(summer, "c") != jinja2.date(winter, "c")
 
 
 def test_dates_are_local_and_in_the_page_language():

@@ -4,7 +4,9 @@ each (10,000 of them published), 100,000 tasks and 500 study visits.
 Written with bulk_create and a fixed random seed, so that it takes about a minute and every
 run measures the same data (the dates are placed relative to today, so that some meetings
 are still ahead). It seeds an empty database only: a database that has a group is left as it
-is. Search entries are written in bulk too, since the signals do not run on bulk_create.
+is, unless --scenarios asks for the cases bench/run.py loads (add_scenarios(); bench/run.py
+passes it for its own database). Search entries are written in bulk too, since the signals do
+not run on bulk_create.
 """
 
 import random
@@ -137,12 +139,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be made.")
+        parser.add_argument(
+            "--scenarios",
+            action="store_true",
+            help="In a bench database seeded before: add the cases bench/run.py loads, once.",
+        )
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, scenarios=False, **options):
         if Group.objects.exists():
-            self.stdout.write("The database has data already: nothing seeded.")
-            if not dry_run:
-                scenarios()
+            if scenarios and not dry_run:
+                add_scenarios()
+                self.stdout.write("The bench cases are there.")
+            else:
+                self.stdout.write("The database has data already: nothing seeded.")
             return
         if dry_run:
             self.stdout.write(
@@ -158,7 +167,7 @@ class Command(BaseCommand):
             # Fresh statistics, so that the planner sees the bulk-loaded tables as they are.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        scenarios()
+        add_scenarios()
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Seeded the bench data set in {seconds:.0f} s."))
 
@@ -169,9 +178,10 @@ EDITOR_ATTENDEES = 8
 MY_OPEN_TASKS = 40
 
 
-def scenarios():
+def add_scenarios():
     """The cases of the pages bench/run.py loads that the data set has not by chance, made once
-    and found again on later runs (dates relative to today, as in the data set):
+    and found again on later runs (dates relative to today, as in the data set). Only ever into
+    the bench database: they are fake tasks and minutes.
 
     - the minutes being written (12 agenda items, 8 attendees), begun an hour ago, in the first
       public group: the editor page, and the item its facilitator autosaves in the mixed load;
