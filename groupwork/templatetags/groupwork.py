@@ -14,8 +14,11 @@ def markdown_filter(text):
 
 @register.simple_tag(takes_context=True)
 def jinja(context, name, **extra):
-    """Renders a Jinja2 template (groupwork/jinja2.py) with this template's context."""
-    request = context.get("request")
-    values = context.flatten()
+    """Renders a Jinja2 template (groupwork/jinja2.py) with this template's context; a value
+    named as one of its functions (url, csrf_field, ...) does not hide the function."""
+    template = engines["jinja2"].get_template(name)
+    functions = template.template.environment.globals
+    values = {key: value for key, value in context.flatten().items() if key not in functions}
     values.update(extra)
-    return mark_safe(engines["jinja2"].get_template(name).render(values, request))
+    # Jinja2 escapes what it renders: its output is HTML.
+    return mark_safe(template.render(values, context.get("request")))
