@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from publishing import privacy
 from publishing.minutes import pdf_of_minutes
@@ -175,22 +176,29 @@ def payload_hash(site, post):
 
 # --- the REST API --------------------------------------------------------------------------
 
+# Why WordPress refused, in Swedish, for the facilitator and the administrator.
+_REASONS = {
+    400: gettext_lazy(
+        "Öppna soc tog inte emot inlägget (HTTP 400%(code)s). Kontrollera kategorins nummer."
+    ),
+    401: gettext_lazy(
+        "Öppna soc godtog inte inloggningen (HTTP 401%(code)s). Kontrollera "
+        "användarnamnet och applikationslösenordet."
+    ),
+    403: gettext_lazy(
+        "Kontot får inte publicera på Öppna soc (HTTP 403%(code)s). Det behöver "
+        "rollen Författare (Author)."
+    ),
+    404: gettext_lazy(
+        "Öppna soc hittade inte adressen (HTTP 404%(code)s). Kontrollera "
+        "webbplatsens adress och att REST-API:t är öppet."
+    ),
+}
+
+
 def _reason(status, code):
-    """Why WordPress refused, in Swedish, for the facilitator and the administrator."""
-    values = {"status": status, "code": f", {code}" if code else ""}
-    if status == 400:
-        return _("Öppna soc tog inte emot inlägget (HTTP 400%(code)s). Kontrollera "
-                 "kategorins nummer.") % values
-    if status == 401:
-        return _("Öppna soc godtog inte inloggningen (HTTP 401%(code)s). Kontrollera "
-                 "användarnamnet och applikationslösenordet.") % values
-    if status == 403:
-        return _("Kontot får inte publicera på Öppna soc (HTTP 403%(code)s). Det behöver "
-                 "rollen Författare (Author).") % values
-    if status == 404:
-        return _("Öppna soc hittade inte adressen (HTTP 404%(code)s). Kontrollera "
-                 "webbplatsens adress och att REST-API:t är öppet.") % values
-    return _("Öppna soc svarade HTTP %(status)s%(code)s.") % values
+    reason = _REASONS.get(status, gettext_lazy("Öppna soc svarade HTTP %(status)s%(code)s."))
+    return str(reason) % {"status": status, "code": f", {code}" if code else ""}
 
 
 def _code(response):
