@@ -4,7 +4,7 @@ import hashlib
 import secrets
 import time
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse, HttpResponseNotModified
@@ -24,6 +24,9 @@ def gone(request, what):
 
 
 CACHE_SECONDS = 3600
+# The generation is kept with the pages (settings.CACHES["pages"]), so that a page and the
+# generation it must belong to are read together: one round trip to a shared Redis. Should the
+# store evict the generation to make room, a new one begins: every page is rendered again once.
 _GENERATION = "public:generation"
 
 
@@ -36,24 +39,29 @@ def _new_generation():
 _unwritten_renewal = False
 
 
-def _generation():
-    """The current generation of the public site's content and when it began, from the cache
-    that the server's processes share (settings.CACHES); a new one if the cache lost it, None
-    if the cache cannot be reached (nothing is cached then)."""
+def _read(page_key=None):
+    """The current generation of the public site's content and when it began, and the cached
+    entry under `page_key` if one is asked for, in one read of the cache that the server's
+    processes share. A new generation if the cache lost it; None if the cache cannot be
+    reached (nothing is cached then)."""
     if _unwritten_renewal:
         _renew()
-    generation = cache.get(_GENERATION)
+    pages = caches["pages"]
+    found = pages.get_many([_GENERATION, page_key] if page_key else [_GENERATION])
+    generation = found.get(_GENERATION)
     if generation is None:
-        cache.add(_GENERATION, _new_generation(), None)
-        generation = cache.get(_GENERATION)
-    return generation
+        pages.add(_GENERATION, _new_generation(), None)
+        generation = pages.get(_GENERATION)
+        found = {}  # a page cached under a generation that is gone
+    return generation, found.get(page_key)
 
 
 def _renew():
     global _unwritten_renewal
     generation = _new_generation()
-    cache.set(_GENERATION, generation, None)
-    _unwritten_renewal = cache.get(_GENERATION) != generation
+    pages = caches["pages"]
+    pages.set(_GENERATION, generation, None)
+    _unwritten_renewal = pages.get(_GENERATION) != generation
 
 
 def public_content_changed():
@@ -68,22 +76,29 @@ def public_content_changed():
     transaction.on_commit(_renew)
 
 
+def _render(build):
+    with translation.override("sv"):
+        return build()
+
+
 def public_response(request, key, build, content_type="text/html; charset=utf-8"):
     """A public page with ETag and Last-Modified, 304 when unchanged, the body from the cache.
 
     `key` names the page: its path and whatever the view reads from the query string. The
-    page is cached under the current generation (public_content_changed renews it), so a
-    cached page or a 304 costs no query. `build()` reads and renders on a miss: it returns
-    (content, last modified or None), or a response that is sent as it is and not cached
-    (410 Gone); Http404 passes through.
+    page is cached with the generation it was rendered in (public_content_changed renews it),
+    so a cached page or a 304 costs no query and one read of the shared cache. `build()` reads
+    and renders on a miss: it returns (content, last modified or None), or a response that is
+    sent as it is and not cached (410 Gone); Http404 passes through.
 
     Last-Modified is the later of the page's own newest change and the generation's start:
     a list that lost its newest entry, or a group's new description, is newer than both.
     """
-    generation = _generation()
+    page_key = "public:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+    conditional = "If-None-Match" in request.headers
+    # A client that sends an ETag most often gets a 304: the page itself is read only if not.
+    generation, entry = _read(None if conditional else page_key)
     if generation is None:  # the shared cache is down: render, and promise nothing
-        with translation.override("sv"):
-            built = build()
+        built = _render(build)
         if isinstance(built, HttpResponse):
             return built
         response = HttpResponse(built[0], content_type=content_type)
@@ -93,20 +108,20 @@ def public_response(request, key, build, content_type="text/html; charset=utf-8"
     digest = hashlib.sha256(repr((token, key)).encode()).hexdigest()[:40]
     etag = f'"{digest}"'
     # An ETag of this generation was only ever given to this page's content.
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if conditional and etag in parse_etags(request.headers["If-None-Match"]):
         response = HttpResponseNotModified()
     else:
-        entry = caches["pages"].get("public:" + digest)
-        if entry is None:
-            with translation.override("sv"):
-                built = build()
+        if conditional:
+            entry = caches["pages"].get(page_key)
+        if entry is None or entry[0] != token:
+            built = _render(build)
             if isinstance(built, HttpResponse):
                 return built
             content, last_modified = built
             changed = max(int(last_modified.timestamp()) if last_modified else 0, began)
-            entry = (content, changed)
-            caches["pages"].set("public:" + digest, entry, CACHE_SECONDS)
-        content, timestamp = entry
+            entry = (token, content, changed)
+            caches["pages"].set(page_key, entry, CACHE_SECONDS)
+        _token, content, timestamp = entry
         response = get_conditional_response(
             request, etag=etag, last_modified=timestamp
         ) or HttpResponse(content, content_type=content_type)

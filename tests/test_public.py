@@ -383,7 +383,7 @@ def test_unpublishing_in_one_process_renews_the_generation_every_process_reads(
     client, public_group, settings
 ):
     # Another worker process: its own cache object on the same files.
-    other_process = SharedCache(settings.CACHES["default"]["LOCATION"], {"SHARDS": 1})
+    other_process = SharedCache(settings.CACHES["pages"]["LOCATION"], {"SHARDS": 1})
     meeting = make_published_meeting(public_group)
     client.get(minutes_url(meeting))
     before = other_process.get("public:generation")
@@ -481,7 +481,7 @@ def test_a_page_past_the_last_is_404_and_not_cached(client, public_group, settin
     assert client.get(url, {"sida": "2"}).status_code == 404
     assert client.get(url, {"sida": "1"}).status_code == 200
     assert client.get(url, {"sida": "x"}).status_code == 200  # the first page
-    assert len(caches["pages"]._cache) == 1  # page one
+    assert len(caches["pages"]._cache) == 2  # page one, and the generation it belongs to
 
 
 def _fill(group, meetings, rows):
