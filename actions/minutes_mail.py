@@ -12,6 +12,7 @@ address. After a correction, the e-mail of the new approval begins with what cha
 the text that person was sent last.
 """
 
+import difflib
 import logging
 from functools import partial
 
@@ -157,27 +158,39 @@ def _mail(meeting, person, text, tasks, previous):
 
 
 def what_changed(old, new):
-    """Excerpts of the new text around each change: removed words as [-…-], added as [+…+]."""
-    pieces = word_diff(old, new)
-    excerpts, current = [], []
-    for index, (kind, text) in enumerate(pieces):
-        words = text.split()
-        if kind != "same":
-            if words:
-                current.append(("[-%s-]" if kind == "del" else "[+%s+]") % " ".join(words))
+    """One excerpt per changed passage of lines, removed words as [-…-] and added as [+…+],
+    a long unchanged stretch shortened to a few words either side of a change."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    excerpts = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
             continue
-        before_change, after_change = index > 0, index < len(pieces) - 1
-        if before_change and after_change and len(words) <= 2 * CONTEXT_WORDS:
-            current.extend(words)
-            continue
-        if before_change:
-            current.extend(words[:CONTEXT_WORDS])
-            if len(words) > CONTEXT_WORDS:
-                current.append("…")
-            excerpts.append(" ".join(current))
-            current = []
-        if after_change:
-            current = (["…"] if len(words) > CONTEXT_WORDS else []) + words[-CONTEXT_WORDS:]
-    if current:
-        excerpts.append(" ".join(current))
+        if a2 - a1 == b2 - b1:  # the same lines, changed: line by line
+            pairs = zip(old_lines[a1:a2], new_lines[b1:b2])
+        else:
+            pairs = [(" ".join(old_lines[a1:a2]), " ".join(new_lines[b1:b2]))]
+        for before, after in pairs:
+            excerpt = _marked(word_diff(before, after))
+            if excerpt:
+                excerpts.append(excerpt)
     return excerpts
+
+
+def _marked(pieces):
+    words = []
+    for index, (kind, text) in enumerate(pieces):
+        part = text.split()
+        if kind != "same":
+            if part:
+                words.append(("[-%s-]" if kind == "del" else "[+%s+]") % " ".join(part))
+            continue
+        first, last = index == 0, index == len(pieces) - 1
+        if first and len(part) > CONTEXT_WORDS:
+            part = ["…", *part[-CONTEXT_WORDS:]]
+        elif last and len(part) > CONTEXT_WORDS:
+            part = [*part[:CONTEXT_WORDS], "…"]
+        elif not first and not last and len(part) > 2 * CONTEXT_WORDS:
+            part = [*part[:CONTEXT_WORDS], "…", *part[-CONTEXT_WORDS:]]
+        words.extend(part)
+    return " ".join(words) if any(kind != "same" for kind, _text in pieces) else ""

@@ -263,15 +263,16 @@ class Meeting(models.Model):
     def approve(self, by):
         """Draft → approved (justerat): the minutes are locked against edits, and
         meetings.signals.minutes_approved tells whoever sends them out."""
-        self._change_status(
-            self.Status.APPROVED,
-            [self.Status.DRAFT],
-            by,
-            _("Justerat"),
-            approved_at=timezone.now(),
-            approved_by=by,
-        )
-        minutes_approved.send(sender=Meeting, meeting=self)
+        with transaction.atomic():
+            self._change_status(
+                self.Status.APPROVED,
+                [self.Status.DRAFT],
+                by,
+                _("Justerat"),
+                approved_at=timezone.now(),
+                approved_by=by,
+            )
+            minutes_approved.send(sender=Meeting, meeting=self)
 
     def reopen(self, by, reason):
         """Approved → draft for a correction; the reason stays visible in the history."""
