@@ -243,3 +243,40 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.action_item_id} {self.sent_on}"
+
+
+class MinutesMail(models.Model):
+    """The approved minutes to one person, once per approval (actions/minutes_mail.py).
+
+    Made pending in the transaction that approves the minutes and sent after it; the unique
+    constraint and the row lock make sure a double click, a second run or two servers send it
+    once. The text sent is kept: after a correction, the next e-mail says what changed.
+    """
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="minutes_mails"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Which approval this is: a correction approved again is a new round.
+    approved_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person", "approved_at"], name="minutes_mail_once_per_approval"
+            ),
+        ]
+        indexes = [
+            # send_minutes (cron) looks for what is still pending.
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(sent_at__isnull=True),
+                name="minutes_mail_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.meeting_id} {self.approved_at}"

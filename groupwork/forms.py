@@ -131,7 +131,7 @@ class MembershipForm(forms.ModelForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "known_as", "task_digest"]
+        fields = ["first_name", "known_as", "task_digest", "minutes_mail"]
 
     def clean_first_name(self):
         first_name = self.cleaned_data["first_name"].strip()

@@ -55,6 +55,7 @@ class Person(models.Model):
         related_name="person",
     )
     task_digest = models.BooleanField(_("påminnelser om uppgifter via e-post"), default=True)
+    minutes_mail = models.BooleanField(_("justerade anteckningar via e-post"), default=True)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

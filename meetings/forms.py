@@ -180,6 +180,19 @@ class ReopenForm(forms.Form):
     )
 
 
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Vad behöver ändras?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Samordnaren ser kommentaren i anteckningarna och rättar dem."),
+        error_messages={
+            "required": _("Skriv vad som behöver ändras."),
+            "max_length": _("Skriv kortare, högst %(limit_value)d tecken."),
+        },
+    )
+
+
 # Extension → content type we serve it with, and the first bytes a real file of that type has
 # (None: no reliable signature, e.g. text).
 ALLOWED_FILES = {

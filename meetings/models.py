@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groupwork.models import Group, Person
+from meetings.signals import minutes_approved
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -22,6 +23,12 @@ class MeetingQuerySet(models.QuerySet):
     def readable(self):
         """Minutes that every member of the group may read."""
         return self.filter(status__in=Meeting.READABLE)
+
+    def awaiting_review_by(self, person):
+        """Drafts sent to this person to approve (the start page's "Att justera")."""
+        return self.filter(
+            adjuster=person, status=Meeting.Status.DRAFT, sent_for_review_at__isnull=False
+        )
 
 
 class LockedError(Exception):
@@ -96,6 +103,11 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
+    # "Avsluta mötet" sends the draft to the adjuster: when (None: not waiting for them), and
+    # the comment they gave when they sent it back to the facilitator instead of approving.
+    sent_for_review_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("kommentar från justeraren"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     unpublished_at = models.DateTimeField(null=True, blank=True)
     # Set at first publication and never changed: the public URL stays stable.
@@ -160,6 +172,10 @@ class Meeting(models.Model):
             self.adjuster_id is not None and self.adjuster_id == membership.person_id
         )
 
+    @property
+    def is_awaiting_review(self):
+        return self.status == self.Status.DRAFT and self.sent_for_review_at is not None
+
     def save_edit(self, version, changes, by=None, reason=None):
         """Save the editor's changes if nobody has saved since `version` was loaded.
 
@@ -190,10 +206,13 @@ class Meeting(models.Model):
             self.save()
         return self.version
 
-    def _change_status(self, status, allowed_from, by, reason, **fields):
-        """Move to `status` only from one of `allowed_from`, recorded in the history."""
+    def _change_status(self, status, allowed_from, by, reason, only_if=None, **fields):
+        """Move to `status` only from one of `allowed_from` (and where the lookups of
+        `only_if` hold), recorded in the history."""
         with transaction.atomic():
-            changed = Meeting.objects.filter(pk=self.pk, status__in=allowed_from).update(
+            changed = Meeting.objects.filter(
+                pk=self.pk, status__in=allowed_from, **(only_if or {})
+            ).update(
                 status=status, version=F("version") + 1, **fields
             )
             if not changed:
@@ -210,16 +229,50 @@ class Meeting(models.Model):
             self.Status.DRAFT, [self.Status.PLANNED], by, _("Anteckningarna började skrivas")
         )
 
-    def approve(self, by):
-        """Draft → approved (justerat): the minutes are locked against edits."""
+    def send_for_review(self, by):
+        """"Avsluta mötet": the draft goes to the adjuster, who approves it or sends it back.
+
+        Once until it comes back (a double click asks the adjuster once): StatusError when it
+        is already waiting, is locked, or has no adjuster.
+        """
         self._change_status(
-            self.Status.APPROVED,
+            self.Status.DRAFT,
+            self.EDITABLE,
+            by,
+            _("Skickat till justeraren"),
+            only_if={"sent_for_review_at__isnull": True, "adjuster__isnull": False},
+            sent_for_review_at=timezone.now(),
+            returned_at=None,
+            review_comment="",
+        )
+
+    def send_back(self, by, comment):
+        """The adjuster does not approve yet: the draft goes back to the facilitator with a
+        comment (kept on the meeting until it is sent for review again)."""
+        self._change_status(
+            self.Status.DRAFT,
             [self.Status.DRAFT],
             by,
-            _("Justerat"),
-            approved_at=timezone.now(),
-            approved_by=by,
+            _("Skickat tillbaka av justeraren"),
+            only_if={"sent_for_review_at__isnull": False},
+            sent_for_review_at=None,
+            returned_at=timezone.now(),
+            review_comment=comment,
         )
+
+    def approve(self, by):
+        """Draft → approved (justerat): the minutes are locked against edits, and
+        meetings.signals.minutes_approved tells whoever sends them out."""
+        with transaction.atomic():
+            self._change_status(
+                self.Status.APPROVED,
+                [self.Status.DRAFT],
+                by,
+                _("Justerat"),
+                approved_at=timezone.now(),
+                approved_by=by,
+            )
+            minutes_approved.send(sender=Meeting, meeting=self)
 
     def reopen(self, by, reason):
         """Approved → draft for a correction; the reason stays visible in the history."""
@@ -230,6 +283,7 @@ class Meeting(models.Model):
             _("Öppnat för rättelse: %(reason)s") % {"reason": reason},
             approved_at=None,
             approved_by=None,
+            sent_for_review_at=None,
         )
 
     def cancel(self, by):

@@ -1,8 +1,10 @@
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from groupwork import autosave
@@ -31,6 +34,7 @@ from meetings.forms import (
     NewItemForm,
     PlanMeetingForm,
     ReopenForm,
+    SendBackForm,
 )
 from meetings.models import AgendaItem, Attendance, LockedError, Meeting, StatusError
 
@@ -190,6 +194,9 @@ def detail(request, group_slug, pk):
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),
         )
+        if meeting.is_awaiting_review and context["can_approve"]:
+            # Approve or send back, under the text the adjuster has just read.
+            context["review_form"] = SendBackForm()
         if meeting.is_editable:
             # A to-do list for the meeting ahead; on approved minutes it would only be history.
             context.update(_follow_up(meeting))
@@ -579,6 +586,96 @@ def approve(request, group_slug, pk):
             messages.error(request, _("Bara ett utkast kan justeras."))
     else:
         messages.success(request, _("Anteckningarna är justerade och låsta."))
+    return redirect(meeting)
+
+
+@login_required
+def close(request, group_slug, pk):
+    """"Avsluta mötet": check the attendance, then send the draft to the adjuster.
+
+    GET shows the check; a POST sends at once when all is well, otherwise shows what is
+    missing and sends only when the facilitator goes on knowingly ("anyway").
+    """
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    if meeting.is_awaiting_review:
+        messages.info(request, _("Anteckningarna väntar redan på justeraren."))
+        return redirect(meeting)
+    if not meeting.is_editable:
+        messages.info(request, _("Anteckningarna är redan justerade."))
+        return redirect(meeting)
+    attendances = list(meeting.attendances.all())
+    marked = {a.person_id for a in attendances}
+    unmarked = [person for person in _members(meeting.group) if person.pk not in marked]
+    nobody_present = not any(a.present for a in attendances)
+    all_well = not unmarked and not nobody_present
+    if request.method == "POST" and meeting.adjuster_id and (all_well or "anyway" in request.POST):
+        try:
+            meeting.send_for_review(by=request.user)
+        except StatusError:
+            messages.info(request, _("Anteckningarna väntar redan på justeraren."))
+            return redirect(meeting)
+        _ask_adjuster(request, meeting)
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/close.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "unmarked": unmarked,
+            "nobody_present": nobody_present,
+            "all_well": all_well,
+        },
+    )
+
+
+def _ask_adjuster(request, meeting):
+    """An e-mail to the adjuster: a link, never the text of the minutes."""
+    adjuster = meeting.adjuster
+    name = adjuster.first_name
+    email = adjuster.user.email if adjuster.user_id else ""
+    if not email:
+        messages.warning(
+            request,
+            _(
+                "Anteckningarna väntar på %(name)s under ”Att justera”. %(name)s har ingen "
+                "e-postadress här, så säg till själv."
+            )
+            % {"name": name},
+        )
+        return
+    context = {
+        "meeting": meeting,
+        "adjuster": adjuster,
+        "link": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
+    }
+    # In Swedish, the language of the group, whatever the facilitator's choice.
+    with override("sv"):
+        subject = render_to_string("meetings/email/review_subject.txt", context).strip()
+        body = render_to_string("meetings/email/review.txt", context)
+    send_mail(subject, body, None, [email])
+    messages.success(
+        request, _("Anteckningarna är skickade till %(name)s för justering.") % {"name": name}
+    )
+
+
+@require_POST
+@login_required
+def send_back(request, group_slug, pk):
+    """The adjuster sends the draft back to the facilitator with a comment."""
+    membership, meeting = meeting_for(request, group_slug, pk)
+    if not meeting.can_be_approved_by(membership):
+        raise PermissionDenied
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["comment"][0])
+        return redirect(meeting.get_absolute_url() + "#justering")
+    try:
+        meeting.send_back(by=request.user, comment=form.cleaned_data["comment"])
+    except StatusError:
+        messages.info(request, _("Anteckningarna väntar inte på justering just nu."))
+    else:
+        messages.success(request, _("Anteckningarna är skickade tillbaka med din kommentar."))
     return redirect(meeting)
 
 

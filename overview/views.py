@@ -33,6 +33,12 @@ def home(request):
             .select_related("group")
             .order_by("starts_at")
         )
+        context["to_review"] = list(
+            Meeting.objects.awaiting_review_by(person)
+            .filter(group__in=[m.group for m in context["memberships"]])
+            .select_related("group")
+            .order_by("starts_at")
+        )
         context["my_tasks"] = list(
             ActionItem.objects.for_start_page(
                 person, [membership.group for membership in context["memberships"]]

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from groupwork.internal import without_internal
 from groupwork.markdown import render_markdown
 from groupwork.names import FIRST_NAME, LOWER, NAME_WORD, UPPER
 
@@ -419,39 +420,6 @@ def first_name(name):
 
 # --- What a meeting or a visit publishes ---------------------------------------------
 
-# [intern] … [/intern], also as people type it: "[ Intern ]", "\\[intern\\]", "［intern］".
-_MARKER = re.compile(r"\\?[\[［]\s*(?:(/)\s*)?intern\s*\\?[\]］]", re.IGNORECASE)
-
-
-def _without_internal(text, keep_lines=False):
-    """The text without its internal passages, nested ones included: (text, balanced).
-
-    A passage left open hides the rest of the text; a closing marker with nothing open hides
-    everything before it (its opening marker was mistyped). Either makes the text unbalanced,
-    a finding to fix. keep_lines keeps a hidden passage's line breaks, so that line numbers
-    still match the editor.
-    """
-    out, depth, pos, balanced = [], 0, 0, True
-
-    def hide(part):
-        return "\n" * part.count("\n") if keep_lines else ""
-
-    for m in _MARKER.finditer(text or ""):
-        part = text[pos : m.start()]
-        out.append(part if depth == 0 else hide(part))
-        if not m.group(1):
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            balanced = False
-            out = [hide("".join(out))]
-        pos = m.end()
-    rest = (text or "")[pos:]
-    out.append(rest if depth == 0 else hide(rest))
-    return "".join(out), balanced and depth == 0
-
-
 # Where rendered HTML breaks a line; other tags join their text ("070<em>1234</em>567").
 _BLOCK_TAG = re.compile(
     r"</?(?:p|br|li|ul|ol|h\d|tr|td|th|table|thead|tbody|pre|blockquote|hr)\b[^>]*>"
@@ -500,7 +468,7 @@ class Context:
 
     def public_text(self, text):
         """Plain text for the public: internal passages cut, findings masked."""
-        text, _balanced = _without_internal(text)
+        text, _balanced = without_internal(text)
         out = []
         for line in text.split("\n"):
             # Again after masking: a match can hide another that overlaps it ("070-123 45
@@ -574,7 +542,7 @@ def _check(context, fields):
         found = []
         if is_name_field and _full_name_in_name_field(text):
             found.append(("name", text.strip(), 0))
-        text, balanced = _without_internal(text, keep_lines=True)
+        text, balanced = without_internal(text, keep_lines=True)
         if not balanced:
             found.append(("internal", str(_("[intern] eller [/intern] saknas")), 0))
         for number, line in enumerate(text.split("\n"), start=1):
@@ -607,7 +575,7 @@ def _check(context, fields):
 def checked_place(location, names=frozenset()):
     """A meeting's place where no facilitator reviews findings (the public calendar): shown
     whole if the check finds nothing in it, else not at all."""
-    text, balanced = _without_internal(location)
+    text, balanced = without_internal(location)
     if not balanced or text != location or _hits(location, names):
         return ""
     return location

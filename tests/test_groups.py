@@ -97,23 +97,28 @@ def test_start_page_runs_a_fixed_number_of_queries(
 
     def add_one_of_each(g, n):
         make_meeting(g, starts_at=soon + timedelta(hours=n), status="planned")
+        make_meeting(
+            g, starts_at=timezone.now() - timedelta(days=n + 1), adjuster=member,
+            sent_for_review_at=timezone.now(),
+        )
         make_visit(g, starts_on=soon.date()).participants.create(person=member)
         make_task(g, owners=[member, facilitator], title=f"Uppgift {n}")
 
     client.force_login(member.user)
     add_one_of_each(group, 0)
     # The user with the person (the session is in the cache), memberships, next meetings,
-    # tasks with their latest notes, their owners, visits.
-    with django_assert_num_queries(6):
+    # minutes to approve, tasks with their latest notes, their owners, visits.
+    with django_assert_num_queries(7):
         client.get(reverse("groupwork:home"))
 
     Membership.objects.create(group=other_group, person=member)
     for n in range(1, 4):
         add_one_of_each(group, n)
         add_one_of_each(other_group, n)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(reverse("groupwork:home")).content.decode()
     assert "Uppgift 3" in page and "Oslo" in page and "Socialchefsnätverket" in page
+    assert page.count("skickat den") == 7
 
 
 def test_group_page_query_count_does_not_grow_with_members(

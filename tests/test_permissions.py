@@ -90,6 +90,8 @@ MATRIX = {
     "meetings:edit": ("get", lambda w: _meeting(w), staff(403, OK)),
     "meetings:start_writing": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:approve": ("post", lambda w: _meeting(w), staff(403, 302)),
+    "meetings:close": ("get", lambda w: _meeting(w), staff(403, OK)),
+    "meetings:send_back": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:reopen": ("get", lambda w: _meeting(w, pk=w.approved.pk), staff(403, OK)),
     "meetings:cancel": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:history": ("get", lambda w: _meeting(w), staff(403, OK)),
