@@ -7,7 +7,9 @@ from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "heading", "outcome", "notes", "decision", "internal_notes"]
+    fields = [
+        "position", "heading", "planned_minutes", "outcome", "notes", "decision", "internal_notes"
+    ]
 
 
 class AttendanceInline(admin.TabularInline):
