@@ -41,7 +41,7 @@
     timer.textContent = text
       .replace("%(elapsed)s", clock(elapsed))
       .replace("%(planned)s", String(planned / 60))
-      .replace("%(over)s", String(Math.ceil(over / 60)));
+      .replace("%(over)s", clock(over));
     timer.classList.toggle("screen-timer-over", over > 0);
   }
 
