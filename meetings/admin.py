@@ -28,7 +28,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     # Publishing goes through the check (the publishing page), never through the admin.
     readonly_fields = [
         "status", "version", "approved_at", "approved_by", "public_slug", "published_at",
-        "unpublished_at",
+        "unpublished_at", "current_item", "current_item_since", "reading_back",
     ]
     inlines = [AttendanceInline, AgendaItemInline]
 
