@@ -7,7 +7,9 @@ from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "heading", "outcome", "notes", "decision", "internal_notes"]
+    fields = [
+        "position", "heading", "planned_minutes", "outcome", "notes", "decision", "internal_notes"
+    ]
 
 
 class AttendanceInline(admin.TabularInline):
@@ -26,7 +28,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     # Publishing goes through the check (the publishing page), never through the admin.
     readonly_fields = [
         "status", "version", "approved_at", "approved_by", "public_slug", "published_at",
-        "unpublished_at",
+        "unpublished_at", "current_item", "current_item_since", "reading_back",
     ]
     inlines = [AttendanceInline, AgendaItemInline]
 

@@ -213,7 +213,7 @@ def load(group, people):
     _approve(third, people)
     deferred = items[2]
 
-    draft, _ = _meeting(
+    draft, draft_items = _meeting(
         group,
         -1,
         people,
@@ -232,6 +232,10 @@ def load(group, people):
             ("Rapporten från resan", DISCUSSED, "", ""),
         ],
     )
+    # Planned lengths, for the projector view's timer.
+    for item, minutes in zip(draft_items, (20, 10)):
+        item.planned_minutes = minutes
+        item.save()
     draft.start_writing(by=people["Anne"].user)
 
     # The next meeting: its agenda starts with the item deferred last time.

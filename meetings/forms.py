@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django import forms
@@ -52,7 +53,10 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
         label=_("Punkter på dagordningen"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("En punkt per rad. Du kan ändra och lägga till punkter senare."),
+        help_text=_(
+            "En punkt per rad, med planerad tid om du vill: ”Ekonomi (15 min)”. Du kan ändra "
+            "och lägga till punkter senare."
+        ),
     )
     deferred = ModelCheckboxesField(
         label=_("Bordlagda punkter från tidigare möten"),
@@ -84,9 +88,22 @@ class PlanMeetingForm(_MeetingTimesMixin, forms.ModelForm):
     def clean_agenda(self):
         return _check_length(self.cleaned_data["agenda"])
 
-    def agenda_headings(self):
+    def agenda_lines(self):
+        """(heading, planned minutes or None) for each line of the agenda."""
         lines = (line.strip(" -–*\t") for line in self.cleaned_data["agenda"].splitlines())
-        return [line[:300] for line in lines if line]
+        return [_heading_and_minutes(line) for line in lines if line]
+
+
+# "Ekonomi (15 min)", "Ekonomi (15 minuter)": the planned length closes the line.
+_PLANNED = re.compile(r"\s*\(\s*([0-9]{1,3})\s*min(?:uter|\.)?\s*\)$", re.IGNORECASE)
+
+
+def _heading_and_minutes(line):
+    match = _PLANNED.search(line)
+    heading = line[: match.start()].strip() if match else ""
+    if not heading or int(match[1]) == 0:
+        return line[:300], None
+    return heading[:300], int(match[1])
 
 
 class MeetingEditForm(_MeetingTimesMixin, forms.ModelForm):

@@ -114,10 +114,21 @@ class Meeting(models.Model):
     public_slug = models.SlugField(max_length=80, blank=True)
     # SHA-256 of an imported file, so that importing it again is recognised.
     import_checksum = models.CharField(max_length=64, blank=True)
+    # What the projector view (…/visa/) shows: the item the facilitator is writing under and
+    # since when (its timer), or the read-back of every decision and task. Set by show_item
+    # and show_read_back with an UPDATE of their own: not an edit of the minutes, so no new
+    # version and no history record.
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_item_since = models.DateTimeField(null=True, blank=True)
+    reading_back = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=["current_item", "current_item_since", "reading_back"]
+    )
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -291,6 +302,22 @@ class Meeting(models.Model):
             self.Status.CANCELLED, self.EDITABLE, by, _("Mötet ställdes in")
         )
 
+    def show_item(self, item):
+        """The projector shows `item` from now on; its timer starts again unless it was the
+        item already shown."""
+        if item.pk == self.current_item_id and not self.reading_back:
+            return
+        self.current_item, self.current_item_since = item, timezone.now()
+        self.reading_back = False
+        Meeting.objects.filter(pk=self.pk).update(
+            current_item=item, current_item_since=self.current_item_since, reading_back=False
+        )
+
+    def show_read_back(self):
+        """The projector reads back every decision and task, for the group to confirm."""
+        self.reading_back = True
+        Meeting.objects.filter(pk=self.pk).update(reading_back=True)
+
     def status_changes(self):
         """The recorded status changes (approve, reopen, cancel ...), newest first."""
         return self.history.filter(history_change_reason__isnull=False).exclude(
@@ -389,6 +416,10 @@ class AgendaItem(models.Model):
     )
     outcome = models.CharField(
         _("utfall"), max_length=20, choices=Outcome.choices, default=Outcome.DISCUSSED
+    )
+    # From the plan ("Ekonomi (15 min)"): the projector's timer for the item.
+    planned_minutes = models.PositiveSmallIntegerField(
+        _("planerad tid (minuter)"), null=True, blank=True
     )
     # The item of an earlier meeting that was deferred to this one.
     deferred_from = models.ForeignKey(

@@ -1,4 +1,5 @@
 import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,12 +10,13 @@ from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
 from django.db.models import Count, Max, Window
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
@@ -150,8 +152,10 @@ def plan(request, group_slug):
                 AgendaItem.objects.create(
                     meeting=meeting, position=position, heading=old.heading, deferred_from=old
                 )
-            for position, heading in enumerate(form.agenda_headings(), start=position + 1):
-                AgendaItem.objects.create(meeting=meeting, position=position, heading=heading)
+            for position, (heading, minutes) in enumerate(form.agenda_lines(), start=position + 1):
+                AgendaItem.objects.create(
+                    meeting=meeting, position=position, heading=heading, planned_minutes=minutes
+                )
         messages.success(request, _("Mötet är planerat."))
         return redirect("meetings:edit", group.slug, meeting.pk)
     return render(
@@ -558,6 +562,94 @@ def delete_attachment(request, membership, meeting, attachment_pk):
     attachment.delete()
     messages.success(request, _("%(name)s är borttagen.") % {"name": attachment.name})
     return redirect(_editor_url(meeting, "#bilagor"))
+
+
+def _projector_screen(request, meeting):
+    """The projector's screen as HTML, and its ETag: the items without their internal notes,
+    and the meeting's tasks with their owners, in three queries whatever their number."""
+    items = list(meeting.items.defer("internal_notes"))
+    tasks = {}
+    for task in meeting.action_items.prefetch_related("owners").order_by("id"):
+        tasks.setdefault(task.agenda_item_id, []).append(task)
+    for number, item in enumerate(items, start=1):
+        item.number, item.tasks = number, tasks.pop(item.pk, [])
+    current = next((item for item in items if item.pk == meeting.current_item_id), None)
+    html = render_to_string(
+        "meetings/_projector.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "items": items,
+            "current": current,
+            "summaries": [item for item in items if item.decision or item.tasks],
+            # Tasks of the meeting that belong to no item of it (added on the meeting itself).
+            "other_tasks": [task for rest in tasks.values() for task in rest],
+        },
+        request=request,
+    )
+    return html, '"%s"' % hashlib.sha256(html.encode()).hexdigest()[:32]
+
+
+def _projector_meeting(request, group_slug, pk):
+    """Whoever may read the draft may see it on the screen: facilitators and the adjuster
+    (and, once approved, the group)."""
+    membership, meeting = meeting_for(request, group_slug, pk)
+    if not meeting.can_be_read_by(membership):
+        raise PermissionDenied
+    return meeting
+
+
+@login_required
+def projector(request, group_slug, pk):
+    """The screen in the meeting room (static/js/projector.js keeps it up to date)."""
+    meeting = _projector_meeting(request, group_slug, pk)
+    screen, etag = _projector_screen(request, meeting)
+    return render(
+        request,
+        "meetings/projector.html",
+        {
+            "group": meeting.group,
+            "meeting": meeting,
+            "screen": mark_safe(screen),  # HTML rendered by Jinja2, which escapes
+            "etag": etag,
+            "now": timezone.now().timestamp(),
+        },
+    )
+
+
+@login_required
+def projector_screen(request, group_slug, pk):
+    """What projector.js polls: the screen's HTML, or 304 if it is what the browser has. The
+    server's time goes with it, so that a timer counts right on a clock that is wrong."""
+    meeting = _projector_meeting(request, group_slug, pk)
+    screen, etag = _projector_screen(request, meeting)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(screen)
+    response["ETag"] = etag
+    response["X-Server-Time"] = f"{timezone.now().timestamp():.3f}"
+    return response
+
+
+@require_POST
+@login_required
+def projector_show(request, group_slug, pk):
+    """The editor chooses what the screen shows: an item (static/js/follow.js sends the one the
+    facilitator's focus enters; without JavaScript, a button per item) or the read-back."""
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    if "read_back" in request.POST:
+        meeting.show_read_back()
+        showing, anchor = _("alla beslut och uppgifter, för uppläsning"), "#las-upp"
+    else:
+        item = get_object_or_404(meeting.items, pk=whole_number(request.POST.get("item")))
+        meeting.show_item(item)
+        showing, anchor = item.heading, f"#punkt-{item.pk}"
+    message = _("Skärmen visar: %(showing)s") % {"showing": showing}
+    if request.headers.get("X-Follow") == "1":
+        return JsonResponse({"message": message})
+    messages.success(request, message)
+    return redirect(_editor_url(meeting, anchor))
 
 
 @require_POST

@@ -95,6 +95,11 @@ MATRIX = {
     "meetings:reopen": ("get", lambda w: _meeting(w, pk=w.approved.pk), staff(403, OK)),
     "meetings:cancel": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:history": ("get", lambda w: _meeting(w), staff(403, OK)),
+    # The projector of a draft: who may read the draft (facilitators, the adjuster).
+    "meetings:projector": ("get", lambda w: _meeting(w), staff(403, OK)),
+    "meetings:projector_screen": ("get", lambda w: _meeting(w), staff(403, OK)),
+    # Without an item to show, no item is found.
+    "meetings:projector_show": ("post", lambda w: _meeting(w), staff(403, 404)),
     "meetings:restore": (
         "post", lambda w: _meeting(w, history_id=w.meeting_record.history_id), staff(403, 302)
     ),
