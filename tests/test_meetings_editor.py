@@ -502,12 +502,12 @@ def test_the_editor_makes_the_same_number_of_queries_for_one_item_and_twelve(
     client.force_login(facilitator.user)
     fill(1, 1)
     client.get(url)  # the session
-    # user with person, membership, meeting, members, items with their tasks, owners, study
-    # visits, attachments and deferred items, attendance, the group's visits, the follow-up
-    # with its owners, the meeting's attachments, the people to choose, the suggested due date
-    with django_assert_num_queries(17):
+    # user with person, membership, meeting, members, items with their deferred items, their
+    # tasks, owners, study visits and attachments, attendance, the previous minutes, the
+    # group's visits, the follow-up with its owners, the meeting's attachments
+    with django_assert_num_queries(14):
         one = client.get(url).content.decode()
     fill(11, 7)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         twelve = client.get(url).content.decode()
     assert one.count('class="editor-item"') == 1 and twelve.count('class="editor-item"') == 12
