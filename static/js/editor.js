@@ -226,6 +226,8 @@
   }
 
   enhanceAll(document);
+  // For markup put in by other scripts (static/js/minutes.js: a new agenda item).
+  window.groupworkAutosave = enhanceAll;
   // Forms that htmx swaps in later are enhanced too.
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
 })();
