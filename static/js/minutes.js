@@ -68,11 +68,10 @@
 
   function changed(area) { area.dispatchEvent(new Event("input", { bubbles: true })); }
 
+  // The line's text goes; the line stays, empty, with the cursor on it to write on.
   function removeLine(area, line) {
-    var value = area.value, start = line.start, end = line.end;
-    if (end < value.length) end += 1; else if (start > 0) start -= 1;
-    area.value = value.slice(0, start) + value.slice(end);
-    area.selectionStart = area.selectionEnd = start;
+    area.value = area.value.slice(0, line.start) + area.value.slice(line.end);
+    area.selectionStart = area.selectionEnd = line.start;
     changed(area);
   }
 
@@ -80,8 +79,9 @@
     var value = area.value;
     at = Math.min(at, value.length);
     var before = value.slice(0, at), after = value.slice(at);
-    var piece = (before && !/\n$/.test(before) ? "\n" : "") + line + (after ? "\n" : "");
-    area.value = before + piece + after;
+    if (before && !/\n$/.test(before)) line = "\n" + line;
+    if (after && !/^\n/.test(after)) line = line + "\n";
+    area.value = before + line + after;
     changed(area);
   }
 
