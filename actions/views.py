@@ -2,7 +2,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +17,7 @@ from actions.models import ActionItem
 from groupwork.access import membership_for
 from groupwork.http import counted_page, is_htmx, safe_next, whole_number
 from groupwork.models import Person
+from meetings import lines
 from meetings.models import AgendaItem
 
 # The fragments a status change can answer an htmx request with: one row of the page it came from.
@@ -93,6 +98,60 @@ def create(request, group_slug):
             "next": safe_next(request, ""),
         },
     )
+
+
+@require_POST
+@login_required
+def quick_task(request, group_slug):
+    """A task from a line typed in the minutes editor ("@Eva 12/3 ringer Malmö"), read by the
+    same meetings.lines the editor showed its reading with. JSON: the item's tasks as HTML and
+    where to undo it; 400 with the message when the line is not a task that can be read."""
+    membership = membership_for(request, group_slug, facilitator=True)
+    group = membership.group
+    origin = _origin(request, group)
+    item = origin.get("agenda_item")
+    if item is None or not item.meeting.is_editable:
+        return JsonResponse({"message": _("Anteckningarna är låsta och kan inte ändras.")}, status=400)
+    people = list(Person.objects.filter(memberships__in=group.memberships.active()).distinct())
+    line = lines.understand(request.POST.get("rad", ""), people, timezone.localdate())
+    if line.kind != lines.TASK:
+        message = line.message or _("Raden är ingen uppgift. Börja med @ och ett namn.")
+        return JsonResponse({"message": message}, status=400)
+    task = ActionItem.objects.create(
+        group=group, title=line.text, due_date=line.due, created_by=request.user, **origin
+    )
+    task.owners.set(line.owners)
+    return JsonResponse(
+        {
+            "summary": line.summary(),
+            "undo": reverse("actions:undo_quick_task", args=[group.slug, task.pk]),
+            "html": _item_tasks_html(request, group, item),
+        }
+    )
+
+
+@require_POST
+@login_required
+def undo_quick_task(request, group_slug, pk):
+    """Takes back a task just made from a typed line: only its maker, only while nothing has
+    happened to it (still open, no progress notes). It stays in the history."""
+    membership, task = task_for(request, group_slug, pk, facilitator=True)
+    if (
+        task.created_by_id != request.user.pk
+        or task.status != ActionItem.Status.OPEN
+        or task.progress_notes.exists()
+    ):
+        return JsonResponse({"message": _("Uppgiften kan inte ångras längre.")}, status=400)
+    item = task.agenda_item
+    task.delete()
+    html = _item_tasks_html(request, membership.group, item) if item else ""
+    return JsonResponse({"html": html})
+
+
+def _item_tasks_html(request, group, item):
+    item = AgendaItem.objects.prefetch_related("action_items__owners").get(pk=item.pk)
+    context = {"item": item, "group": group, "quick_entry": True}
+    return render_to_string("actions/_item_tasks.html", context, request=request)
 
 
 def _origin_url(task):

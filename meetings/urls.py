@@ -26,6 +26,7 @@ urlpatterns = [
         "<int:pk>/gaster/<int:attendance_pk>/ta-bort/", views.remove_guest, name="remove_guest"
     ),
     path("<int:pk>/punkter/", views.add_item, name="add_item"),
+    path("<int:pk>/forsta-raden/", views.understand, name="understand"),
     path("<int:pk>/punkter/<int:item_pk>/", views.save_item, name="save_item"),
     path("<int:pk>/punkter/<int:item_pk>/flytta/", views.move_item, name="move_item"),
     path("<int:pk>/punkter/<int:item_pk>/ta-bort/", views.delete_item, name="delete_item"),

@@ -27,6 +27,7 @@ from groupwork.diff import word_diff
 from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
+from meetings import lines
 from meetings.access import meeting_for
 from meetings.forms import (
     AgendaItemForm,
@@ -166,8 +167,8 @@ def plan(request, group_slug):
 def _items(meeting, editor=False):
     items = meeting.items.all()
     if editor:
-        items = items.prefetch_related(
-            "action_items__owners", "visits", "attachments", "deferred_from__meeting"
+        items = items.select_related("deferred_from__meeting").prefetch_related(
+            "action_items__owners", "visits", "attachments"
         )
     else:
         items = items.prefetch_related("attachments")
@@ -207,31 +208,51 @@ def detail(request, group_slug, pk):
     return render(request, "meetings/detail.html", context)
 
 
-def _editor_context(meeting, membership, item_forms=None):
+def _previous_minutes(meeting):
+    """The items of the group's meeting before this one (one query), for the side panel."""
+    previous = (
+        meeting.group.meetings.filter(starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("pk")[:1]
+    )
+    return list(AgendaItem.objects.filter(meeting=previous).select_related("meeting"))
+
+
+def _editor_context(meeting, membership):
     group = meeting.group
     members = _members(group)
-    people = Person.objects.filter(pk__in=[p.pk for p in members])
-    items = _items(meeting, editor=True)
-    item_forms = item_forms or {}
-    for item in items:
-        item.form = item_forms.get(item.pk) or AgendaItemForm(
-            instance=item, prefix=f"punkt-{item.pk}"
-        )
+    form = MeetingEditForm(instance=meeting, people=Person.objects.none())
+    for name in ("note_taker", "adjuster"):
+        # The members are loaded already: their choices cost no second query.
+        form.fields[name].widget.choices = [("", form.fields[name].empty_label)] + [
+            (person.pk, str(person)) for person in members
+        ]
     attendances = list(meeting.attendances.select_related("person"))
+    previous = _previous_minutes(meeting)
+    items = _items(meeting, editor=True)
+    attachment_form = AttachmentForm(meeting=meeting)
+    attachment_form.fields["item"].widget.choices = [
+        ("", attachment_form.fields["item"].empty_label)
+    ] + [(item.pk, str(item)) for item in items]
     return {
         "group": group,
         "membership": membership,
         "meeting": meeting,
-        "form": MeetingEditForm(instance=meeting, people=people),
+        "form": form,
         "items": items,
+        "outcomes": AgendaItem.Outcome.choices,
+        "quick_entry": True,
         "members": members,
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
         "attendance_rows": _attendance_rows(members, attendances),
         "guests": [a for a in attendances if a.person_id is None],
+        "previous_items": previous,
+        "previous_meeting": previous[0].meeting if previous else None,
         "new_item_form": NewItemForm(),
         "guest_form": GuestForm(),
-        "attachment_form": AttachmentForm(meeting=meeting),
+        "attachment_form": attachment_form,
         "meeting_attachments": list(meeting.attachments.filter(item__isnull=True)),
     }
 
@@ -261,6 +282,17 @@ def save_item(request, group_slug, pk, item_pk):
         return _conflict(request, meeting, None, None, yours, removed=True)
     form = AgendaItemForm(request.POST, instance=item, prefix=f"punkt-{item.pk}")
     return _save(request, form, item, meeting, url)
+
+
+@login_required
+def understand(request, group_slug, pk):
+    """What the editor's quick entry reads in a typed line (meetings.lines), to show before
+    anything is saved: {"kind": "task"|"decision"|"note"|"error", "summary", "text"}."""
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    line = lines.understand(
+        request.GET.get("rad", "")[:2000], _members(meeting.group), timezone.localdate()
+    )
+    return JsonResponse({"kind": line.kind, "summary": line.summary(), "text": line.text})
 
 
 def _yours(data, model_or_obj, prefix=""):
@@ -400,15 +432,31 @@ def _changes(old, new):
 @login_required
 @_editable_minutes
 def add_item(request, membership, meeting):
+    """A new item at the end, or right after ?efter=<item> (the editor's Ctrl+Enter); the
+    editor's script (htmx header) gets the new item's markup to put in place."""
     form = NewItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["heading"][0])
         return redirect(_editor_url(meeting, "#ny-punkt"))
-    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = form.save(commit=False)
     item.meeting = meeting
-    item.position = last + 1
-    item.save()
+    with transaction.atomic():
+        items = list(meeting.items.select_for_update().order_by("position", "id"))
+        after = whole_number(request.POST.get("efter"))
+        index = next((i + 1 for i, it in enumerate(items) if it.pk == after), len(items))
+        item.position = index + 1
+        item.save()
+        # Renumbered as a whole, as move_item does.
+        for position, it in enumerate(items[index:], start=index + 2):
+            if it.position != position:
+                AgendaItem.objects.filter(pk=it.pk).update(position=position)
+    if is_htmx(request):
+        context = {
+            "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
+            "group_visits": list(meeting.group.study_visits.active()),
+            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True,
+        }
+        return render(request, "meetings/_editor_item.html", context)
     messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})
     return redirect(_editor_url(meeting, f"#punkt-{item.pk}"))
 
@@ -446,6 +494,8 @@ def move_item(request, membership, meeting, item_pk):
             for position, it in enumerate(items, start=1):
                 if it.position != position:
                     AgendaItem.objects.filter(pk=it.pk).update(position=position)
+    if is_htmx(request):
+        return HttpResponse(status=204)
     return redirect(_editor_url(meeting, f"#punkt-{item_pk}"))
 
 

@@ -1,6 +1,7 @@
 """The minutes editor: autosave, conflicts, items, attendance, attachments, history, safety."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -502,12 +503,119 @@ def test_the_editor_makes_the_same_number_of_queries_for_one_item_and_twelve(
     client.force_login(facilitator.user)
     fill(1, 1)
     client.get(url)  # the session
-    # user with person, membership, meeting, members, items with their tasks, owners, study
-    # visits, attachments and deferred items, attendance, the group's visits, the follow-up
-    # with its owners, the meeting's attachments, the people to choose, the suggested due date
-    with django_assert_num_queries(17):
+    # user with person, membership, meeting, members, items with their deferred items, their
+    # tasks, owners, study visits and attachments, attendance, the previous minutes, the
+    # group's visits, the follow-up with its owners, the meeting's attachments
+    with django_assert_num_queries(14):
         one = client.get(url).content.decode()
     fill(11, 7)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         twelve = client.get(url).content.decode()
     assert one.count('class="editor-item"') == 1 and twelve.count('class="editor-item"') == 12
+
+
+# --- the minutes as one document: quick entry, items in place ----------------------------
+
+
+def test_the_editor_reads_a_typed_line_before_anything_is_saved(anne, meeting, member):
+    url = _url("meetings:understand", meeting)
+    task = anne.get(url, {"rad": "@Barbro 12/3 ringer Malmö"}).json()
+    assert task["kind"] == "task"
+    assert task["summary"].startswith("Uppgift till Barbro, klar 12 mars ")
+    assert task["summary"].endswith(": ringer Malmö")
+    assert anne.get(url, {"rad": "Beslut: att åka buss"}).json() == {
+        "kind": "decision", "summary": "Beslut: att åka buss", "text": "att åka buss",
+    }
+    unknown = anne.get(url, {"rad": "@Kalle ringer"}).json()
+    assert unknown["kind"] == "error" and "Ingen i gruppen heter ”Kalle”" in unknown["summary"]
+    from actions.models import ActionItem
+
+    assert not ActionItem.objects.exists()
+
+
+def test_a_member_cannot_have_lines_read(client, meeting, member):
+    client.force_login(member.user)
+    assert client.get(_url("meetings:understand", meeting), {"rad": "@Anne x"}).status_code == 403
+
+
+def test_a_typed_task_line_becomes_a_task_under_the_item_and_can_be_undone(
+    anne, meeting, item, member
+):
+    from actions.models import ActionItem
+
+    url = reverse("actions:quick_task", args=[meeting.group.slug]) + f"?agenda_item={item.pk}"
+    response = anne.post(url, {"rad": "@Barbro 12/3 ringer Malmö"})
+    assert response.status_code == 200
+    task = ActionItem.objects.get()
+    assert (task.title, list(task.owners.all()), task.agenda_item, task.meeting) == (
+        "ringer Malmö", [member], item, meeting,
+    )
+    assert (task.due_date.day, task.due_date.month) == (12, 3)
+    data = response.json()
+    assert data["summary"].startswith("Uppgift till Barbro, klar 12 mars")
+    assert "ringer Malmö" in data["html"] and 'class="item-tasks"' in data["html"]
+    assert 'name="owners"' not in data["html"]  # no checkbox per member in the editor
+    undo = anne.post(data["undo"])
+    assert undo.status_code == 200 and "ringer Malmö" not in undo.json()["html"]
+    assert not ActionItem.objects.exists()
+
+
+def test_a_task_line_that_cannot_be_read_saves_nothing(anne, meeting, item):
+    from actions.models import ActionItem
+
+    url = reverse("actions:quick_task", args=[meeting.group.slug]) + f"?agenda_item={item.pk}"
+    for line in ("@Kalle ringer", "@Barbro 31/2 ringer", "Vanlig anteckning"):
+        response = anne.post(url, {"rad": line})
+        assert response.status_code == 400 and response.json()["message"]
+    assert not ActionItem.objects.exists()
+
+
+def test_a_task_that_was_ticked_off_can_no_longer_be_undone(anne, meeting, item, member):
+    from actions.models import ActionItem
+
+    url = reverse("actions:quick_task", args=[meeting.group.slug]) + f"?agenda_item={item.pk}"
+    undo = anne.post(url, {"rad": "@Barbro ringer"}).json()["undo"]
+    task = ActionItem.objects.get()
+    ActionItem.objects.filter(pk=task.pk).update(status="done")
+    assert anne.post(undo).status_code == 400
+    assert ActionItem.objects.filter(pk=task.pk).exists()
+
+
+def test_a_new_item_after_another_is_put_in_place_and_answered_as_markup(anne, meeting, item):
+    last = make_item(meeting, "Övrigt")
+    response = anne.post(
+        _url("meetings:add_item", meeting), {"heading": "Ny punkt", "efter": item.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    new = meeting.items.get(heading="Ny punkt")
+    assert [i.heading for i in meeting.items.all()] == ["Osloresan", "Ny punkt", "Övrigt"]
+    text = response.content.decode()
+    assert text.strip().startswith("<article") and f'data-item="{new.pk}"' in text
+    assert '<span class="item-number">2.</span>' in text
+    assert last.pk != new.pk
+
+
+def test_moving_an_item_from_the_script_answers_204(anne, meeting, item):
+    other = make_item(meeting, "Övrigt")
+    response = anne.post(
+        _url("meetings:move_item", meeting, other.pk), {"direction": "up"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 204
+    assert [i.heading for i in meeting.items.all()] == ["Övrigt", "Osloresan"]
+
+
+def test_the_editor_is_one_document_with_hooks_for_the_projector_and_a_plain_fallback(
+    anne, meeting, item, group
+):
+    earlier = make_meeting(group, starts_at=meeting.starts_at - timedelta(days=14))
+    make_item(earlier, "Resan", decision="att åka buss", outcome="deferred")
+    text = anne.get(_url("meetings:edit", meeting)).content.decode()
+    assert f'data-meeting="{meeting.pk}"' in text and f'data-item="{item.pk}"' in text
+    # Without JavaScript: a Save button per item and a link to the full task form.
+    assert "Spara punkten" in text
+    assert f"/uppgifter/ny/?agenda_item={item.pk}&amp;next=" in text
+    assert 'name="owners"' not in text
+    # The shortcuts are listed, the previous minutes one click away, the finish section kept.
+    assert 'id="kortkommandon"' in text and "Alt</kbd> + <kbd>Skift</kbd>" in text
+    assert "Förra mötet" in text and "att åka buss" in text
+    assert '<section aria-labelledby="klart-rubrik" class="finish">' in text

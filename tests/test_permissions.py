@@ -111,6 +111,7 @@ MATRIX = {
     "meetings:add_item": ("post", lambda w: _meeting(w), staff(403, 302)),
     # An empty save is refused with the form again (400), never a 500.
     "meetings:save_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 400)),
+    "meetings:understand": ("get", lambda w: _meeting(w), staff(403, OK)),
     "meetings:move_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 302)),
     "meetings:delete_item": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),
     "meetings:item_history": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),
@@ -140,6 +141,9 @@ MATRIX = {
     "actions:complete": ("post", lambda w: _task(w), staff(403, 302)),
     "actions:reopen": ("post", lambda w: _task(w), staff(403, 302)),
     "actions:drop": ("post", lambda w: _task(w), staff(403, 302)),
+    # From the minutes editor: without an agenda item, or for a task someone else made, 400.
+    "actions:quick_task": ("post", lambda w: {"group_slug": w.group.slug}, staff(403, 400)),
+    "actions:undo_quick_task": ("post", lambda w: _task(w), staff(403, 400)),
     "actions:add_note": ("post", lambda w: _task(w), staff(403, OK)),
     # visits
     "visits:list": ("get", lambda w: {"group_slug": w.group.slug}, staff(OK)),

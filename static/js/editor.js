@@ -69,8 +69,13 @@
     panel.className = "autosave-panel";
     status.insertAdjacentElement("afterend", panel);
 
+    // The texts are on the status line, or once on the page (the first status line that has
+    // them) for the many items of the minutes editor.
+    var texts = status.hasAttribute("data-text-saved") ? status :
+      document.querySelector("[data-autosave-status][data-text-saved]") || status;
+
     function text(name, time) {
-      return (status.getAttribute("data-text-" + name) || name).replace("{time}", time || "");
+      return (texts.getAttribute("data-text-" + name) || name).replace("{time}", time || "");
     }
 
     function say(message) {
@@ -221,6 +226,8 @@
   }
 
   enhanceAll(document);
+  // For markup put in by other scripts (static/js/minutes.js: a new agenda item).
+  window.groupworkAutosave = enhanceAll;
   // Forms that htmx swaps in later are enhanced too.
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
 })();

@@ -30,12 +30,14 @@ def test_anne_adds_a_task_in_the_editor_without_losing_what_she_typed(page, demo
     page.goto(f"/grupper/foraldragruppen/moten/{meeting}/skriv/")
     opening = page.get_by_label("Inledning")
     opening.fill("Text som ännu inte är sparad")
-    box = page.locator(".item-tasks").first
-    box.get_by_text("Ny uppgift").click()
-    box.get_by_label("Vad ska göras?").fill("Tina bokar lokal till nästa möte")
-    box.get_by_role("checkbox", name="Tina").check()
-    box.get_by_role("button", name="Lägg till uppgiften").click()
-    page.locator(".item-tasks").first.get_by_text("Uppgiften är tillagd.").wait_for()
+    item = page.locator(".editor-item").first
+    notes = item.get_by_label("Anteckningar")
+    notes.press("Control+End")
+    notes.press("Enter")
+    notes.type("@Tina Tina bokar lokal till nästa möte")
+    item.locator("[data-quick-status]").filter(has_text="Uppgift till Tina").wait_for()
+    notes.press("Enter")
+    item.locator("[data-quick-status]").filter(has_text="Sparat: Uppgift till Tina").wait_for()
     assert "Tina bokar lokal till nästa möte" in page.locator(".item-tasks").first.inner_text()
     assert opening.input_value() == "Text som ännu inte är sparad"
     task = ActionItem.objects.get(title="Tina bokar lokal till nästa möte")

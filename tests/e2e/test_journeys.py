@@ -105,14 +105,21 @@ def test_facilitator_plans_writes_approves_checks_and_publishes_minutes(
     )
     _type_and_save(page, parents, "Beslut", "att frågan tas upp igen på nästa möte.")
 
-    # A task for Barbro under the item where it arose.
-    malmo.get_by_text("Ny uppgift").click()
-    malmo.get_by_label("Vad ska göras?").fill("Barbro frågar Malmö om datum i februari")
-    malmo.get_by_role("checkbox", name="Barbro").check()
-    malmo.get_by_role("button", name="Lägg till uppgiften").click()
-    expect(malmo.get_by_text("Uppgiften är tillagd.")).to_be_visible()
+    # A task for Barbro under the item where it arose, typed as a line of the notes; what was
+    # understood is shown before Enter saves it.
+    notes = malmo.get_by_label("Anteckningar")
+    notes.press("End")
+    notes.press("Enter")
+    notes.type("@Barbro frågar Malmö om datum i februari")
+    expect(malmo.locator("[data-quick-status]")).to_contain_text(
+        "Uppgift till Barbro, utan datum: frågar Malmö om datum i februari"
+    )
+    notes.press("Enter")
+    expect(malmo.locator("[data-quick-status]")).to_contain_text("Sparat: Uppgift till Barbro")
+    expect(malmo.locator(".item-tasks")).to_contain_text("frågar Malmö om datum i februari")
+    _saved(malmo)
     assert_accessible(page)
-    task = ActionItem.objects.get(title="Barbro frågar Malmö om datum i februari")
+    task = ActionItem.objects.get(title="frågar Malmö om datum i februari")
     assert [p.first_name for p in task.owners.all()] == ["Barbro"]
     assert task.agenda_item.heading == "Studiebesök i Malmö"
 
@@ -377,22 +384,21 @@ def test_facilitator_writes_approves_and_publishes_minutes_with_the_keyboard_alo
     tab_to(page, malmo.get_by_label("Anteckningar"))
     keyboard.type("Malmö tar gärna emot oss i februari.")
     tab_to(page, malmo.get_by_label("Beslut"))
-    keyboard.type("att Barbro och Tina planerar besöket.")
-    tab_to(page, malmo.get_by_role("button", name="Spara punkten"))
+    # Saved as it is typed (the "Spara punkten" button is there only without JavaScript).
     with _autosave_of(page, "planerar besöket."):
-        keyboard.press("Enter")
+        keyboard.type("att Barbro och Tina planerar besöket.")
     _saved(malmo)
 
-    # A task under the item: the disclosure opens with Enter, an owner is ticked with Space.
-    tab_to(page, malmo.locator("summary", has_text="Ny uppgift"))
+    # A task under the item: a line "@Barbro …" in the notes, shown as understood, Enter saves.
+    keyboard.press("Shift+Tab")
+    expect(malmo.get_by_label("Anteckningar")).to_be_focused()
+    keyboard.press("Control+End")
     keyboard.press("Enter")
-    tab_to(page, malmo.get_by_label("Vad ska göras?"))
-    keyboard.type("Barbro frågar Malmö om datum")
-    tab_to(page, malmo.get_by_role("checkbox", name="Barbro"))
-    keyboard.press("Space")
-    tab_to(page, malmo.get_by_role("button", name="Lägg till uppgiften"))
+    keyboard.type("@Barbro Barbro frågar Malmö om datum")
+    expect(malmo.locator("[data-quick-status]")).to_contain_text("Uppgift till Barbro")
     keyboard.press("Enter")
-    expect(malmo.get_by_text("Uppgiften är tillagd.")).to_be_visible()
+    expect(malmo.locator("[data-quick-status]")).to_contain_text("Sparat: Uppgift till Barbro")
+    _saved(malmo)
 
     tab_to(page, page.get_by_role("button", name="Justera anteckningarna"))
     keyboard.press("Enter")
@@ -409,7 +415,7 @@ def test_facilitator_writes_approves_and_publishes_minutes_with_the_keyboard_alo
     task = ActionItem.objects.get(title="Barbro frågar Malmö om datum")
     assert [p.first_name for p in task.owners.all()] == ["Barbro"]
     item = meeting.items.get()
-    assert (item.heading, item.notes, item.decision) == (
+    assert (item.heading, item.notes.strip(), item.decision) == (
         "Studiebesök i Malmö",
         "Malmö tar gärna emot oss i februari.",
         "att Barbro och Tina planerar besöket.",
