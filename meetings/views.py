@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from groupwork import autosave
 from groupwork.access import membership_for
 from groupwork.diff import word_diff
+from groupwork.internal import without_internal
 from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
@@ -623,6 +624,9 @@ def _projector_screen(request, meeting):
         tasks.setdefault(task.agenda_item_id, []).append(task)
     for number, item in enumerate(items, start=1):
         item.number, item.tasks = number, tasks.pop(item.pk, [])
+        # [intern] passages are cut as for every reader outside the editor (never saved).
+        for field in ("heading", "notes", "decision"):
+            setattr(item, field, without_internal(getattr(item, field))[0])
     current = next((item for item in items if item.pk == meeting.current_item_id), None)
     html = render_to_string(
         "meetings/_projector.html",

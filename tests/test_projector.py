@@ -176,9 +176,10 @@ def test_the_read_back_lists_every_decision_and_task_in_agenda_order(
     assert "Övrigt" not in screen.replace("Övriga uppgifter", "")
 
 
-def test_internal_notes_are_never_on_the_projector(anne, meeting, group, facilitator):
+def test_internal_notes_and_passages_are_never_on_the_projector(anne, meeting, group, facilitator):
     items = [
-        make_item(meeting, f"Punkt {n}", notes="Anteckning", decision="Beslut",
+        make_item(meeting, f"Punkt {n}", notes=f"Anteckning [intern]{CANARY} i texten[/intern]",
+                  decision=f"Beslut [intern]{CANARY} i beslutet[/intern]",
                   internal_notes=f"{CANARY} {n}")
         for n in range(3)
     ]
