@@ -3,8 +3,8 @@
 Approving the minutes (meetings.signals.minutes_approved) makes one pending MinutesMail per
 member who wants it, in the same transaction; after the commit they are sent. Whatever is
 still pending (the mail server was down) is sent by `send_minutes` from cron. Each row is
-claimed with a row lock that skips rows another run holds, and marked sent in the same
-transaction, so every e-mail goes once.
+claimed by marking it sent, in the transaction that sends it, so every e-mail goes once; who
+left the group or turned the e-mail off since the approval gets nothing.
 
 What an e-mail holds: the group's name, the date, attendance and each item's heading, notes
 and decision, all by first name; never an internal note, an [intern] passage or anyone's
@@ -74,28 +74,44 @@ def send_pending(meeting_id=None):
     sent = 0
     with get_connection() as connection:
         for pk in pending(meeting_id).order_by("id").values_list("pk", flat=True):
-            sent += _send(pk, connection, texts)
+            try:
+                sent += _send(pk, connection, texts)
+            except Exception:
+                # An address the mail server refuses holds up nobody else; the row stays
+                # pending and the next run tries it again.
+                logger.exception("The minutes e-mail %s was not sent; send_minutes retries", pk)
     return sent
 
 
 def _send(pk, connection, texts):
     with transaction.atomic():
+        # Claimed by marking it sent: a run on another server that comes now skips it (the row
+        # lock, on Postgres) or finds it taken (on any database). If the sending fails, the
+        # claim is rolled back with the rest.
         row = (
             MinutesMail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, sent_at__isnull=True)
             .select_related("person__user", "meeting__group")
             .first()
         )
-        if row is None:
+        if row is None or not MinutesMail.objects.filter(pk=pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        ):
             return 0  # sent meanwhile, or another run is sending it now
         meeting, person = row.meeting, row.person
+        still_wanted = person.minutes_mail and Membership.objects.active().filter(
+            group_id=meeting.group_id, person=person
+        ).exists()
         if (
             meeting.status not in Meeting.READABLE
             or meeting.approved_at != row.approved_at
+            or not still_wanted
             or person.user is None
             or not person.user.email
         ):
-            row.delete()  # reopened since (the next approval sends again), or no address
+            # Reopened since (the next approval sends again), left the group, turned the
+            # e-mail off or has no address any more since the approval.
+            row.delete()
             return 0
         if meeting.pk not in texts:
             texts[meeting.pk] = minutes_text(meeting)
@@ -114,8 +130,7 @@ def _send(pk, connection, texts):
         )
         subject, body = _mail(meeting, person, row.text, tasks, previous)
         send_mail(subject, body, None, [person.user.email], connection=connection)
-        row.sent_at = timezone.now()
-        row.save(update_fields=["text", "sent_at"])
+        row.save(update_fields=["text"])
     return 1
 
 

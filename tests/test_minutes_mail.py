@@ -404,3 +404,45 @@ def test_a_run_on_another_server_at_the_same_time_sends_no_second_mail(
     send_minutes()
     send_minutes()
     assert len(mail_to(member)) == 1 and len(mail_to(facilitator)) == 1
+
+
+def test_who_left_or_turned_it_off_after_the_approval_gets_nothing_from_the_command(
+    client, meeting, facilitator, member, django_capture_on_commit_callbacks
+):
+    client.force_login(facilitator.user)
+    with django_capture_on_commit_callbacks(execute=False):  # the mail server was down
+        client.post(reverse("meetings:approve", args=[meeting.group.slug, meeting.pk]))
+    Membership.objects.filter(person=member).update(
+        active_to=timezone.localdate() - timedelta(days=1)
+    )
+    facilitator.minutes_mail = False
+    facilitator.save()
+    assert "Sent 0 e-mail(s)" in send_minutes()
+    assert mail.outbox == [] and not MinutesMail.objects.exists()
+
+
+def test_an_address_the_mail_server_refuses_holds_up_nobody_else(
+    client, meeting, facilitator, member, django_capture_on_commit_callbacks, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    client.force_login(facilitator.user)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("meetings:approve", args=[meeting.group.slug, meeting.pk]))
+    first = MinutesMail.objects.order_by("id").first().person.user.email
+    send = EmailBackend.send_messages
+
+    def refuse_first(self, messages):
+        if messages[0].to == [first]:
+            raise smtplib.SMTPRecipientsRefused({first: (550, b"No such user")})
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_first)
+    send_minutes()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to != [first]
+    assert MinutesMail.objects.filter(sent_at__isnull=True).count() == 1  # tried again later
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+    send_minutes()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([facilitator.user.email, member.user.email])
