@@ -112,8 +112,11 @@ def quick_task(request, group_slug):
     item = origin.get("agenda_item")
     if item is None or not item.meeting.is_editable:
         return JsonResponse({"message": _("Anteckningarna är låsta och kan inte ändras.")}, status=400)
+    typed = request.POST.get("rad", "")
+    if "\x00" in typed:  # never a character anyone types; Postgres refuses it in text
+        return JsonResponse({"message": _("Raden innehåller ett ogiltigt tecken.")}, status=400)
     people = list(Person.objects.filter(memberships__in=group.memberships.active()).distinct())
-    line = lines.understand(request.POST.get("rad", ""), people, timezone.localdate())
+    line = lines.understand(typed, people, timezone.localdate())
     if line.kind != lines.TASK:
         message = line.message or _("Raden är ingen uppgift. Börja med @ och ett namn.")
         return JsonResponse({"message": message}, status=400)
@@ -136,13 +139,15 @@ def undo_quick_task(request, group_slug, pk):
     """Takes back a task just made from a typed line: only its maker, only while nothing has
     happened to it (still open, no progress notes). It stays in the history."""
     membership, task = task_for(request, group_slug, pk, facilitator=True)
+    item = task.agenda_item
     if (
         task.created_by_id != request.user.pk
         or task.status != ActionItem.Status.OPEN
+        or item is None
+        or not item.meeting.is_editable
         or task.progress_notes.exists()
     ):
         return JsonResponse({"message": _("Uppgiften kan inte ångras längre.")}, status=400)
-    item = task.agenda_item
     task.delete()
     html = _item_tasks_html(request, membership.group, item) if item else ""
     return JsonResponse({"html": html})

@@ -150,6 +150,8 @@ def understand(line, people, today):
         if person not in owners:
             owners.append(person)
         rest = rest[match.end():]
+    if not owners:
+        return Line(ERROR, message=_("Skriv ett namn direkt efter @, till exempel @Eva."))
     due, rest, error = _due(rest, today)
     if error:
         return Line(ERROR, message=error)

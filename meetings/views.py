@@ -1,4 +1,5 @@
 import functools
+import logging
 import hashlib
 
 from django.conf import settings
@@ -41,6 +42,8 @@ from meetings.forms import (
     SendBackForm,
 )
 from meetings.models import AgendaItem, Attendance, LockedError, Meeting, StatusError
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 
@@ -445,12 +448,14 @@ def add_item(request, membership, meeting):
         items = list(meeting.items.select_for_update().order_by("position", "id"))
         after = whole_number(request.POST.get("efter"))
         index = next((i + 1 for i, it in enumerate(items) if it.pk == after), len(items))
-        item.position = index + 1
         item.save()
-        # Renumbered as a whole, as move_item does.
-        for position, it in enumerate(items[index:], start=index + 2):
+        items.insert(index, item)
+        # Renumbered as a whole, as move_item does: gaps left by a deleted item never put the
+        # new one in the wrong place.
+        for position, it in enumerate(items, start=1):
             if it.position != position:
                 AgendaItem.objects.filter(pk=it.pk).update(position=position)
+                it.position = position
     if is_htmx(request):
         context = {
             "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
@@ -799,7 +804,19 @@ def _ask_adjuster(request, meeting):
     with override("sv"):
         subject = render_to_string("meetings/email/review_subject.txt", context).strip()
         body = render_to_string("meetings/email/review.txt", context)
-    send_mail(subject, body, None, [email])
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:  # the draft is with the adjuster all the same, under "Att justera"
+        logger.exception("The review e-mail of meeting %s was not sent", meeting.pk)
+        messages.warning(
+            request,
+            _(
+                "Anteckningarna väntar på %(name)s under ”Att justera”, men e-postmeddelandet "
+                "kunde inte skickas, så säg till själv."
+            )
+            % {"name": name},
+        )
+        return
     messages.success(
         request, _("Anteckningarna är skickade till %(name)s för justering.") % {"name": name}
     )

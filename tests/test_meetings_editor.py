@@ -581,6 +581,41 @@ def test_a_task_that_was_ticked_off_can_no_longer_be_undone(anne, meeting, item,
     assert ActionItem.objects.filter(pk=task.pk).exists()
 
 
+def test_a_typed_task_cannot_be_undone_once_the_minutes_are_approved(
+    anne, meeting, item, member
+):
+    from actions.models import ActionItem
+
+    url = reverse("actions:quick_task", args=[meeting.group.slug]) + f"?agenda_item={item.pk}"
+    response = anne.post(url, {"rad": "@Barbro ringer"}).json()
+    assert "undo" in response, response
+    undo = response["undo"]
+    Meeting.objects.filter(pk=meeting.pk).update(status="approved")
+    assert anne.post(undo).status_code == 400
+    assert ActionItem.objects.exists()
+
+
+def test_a_task_line_with_no_name_or_a_nul_character_saves_nothing(
+    anne, meeting, item, member
+):
+    from actions.models import ActionItem
+
+    url = reverse("actions:quick_task", args=[meeting.group.slug]) + f"?agenda_item={item.pk}"
+    for line in ("@ ringer", "@Barbro ring\x00 Malmö"):
+        response = anne.post(url, {"rad": line})
+        assert response.status_code == 400 and response.json()["message"]
+    assert not ActionItem.objects.exists()
+
+
+def test_a_new_item_goes_last_even_when_a_deleted_item_left_a_gap(anne, meeting, item):
+    for heading, position in (("Ekonomi", 4), ("Övrigt", 5)):
+        make_item(meeting, heading, position=position)
+    AgendaItem.objects.filter(pk=item.pk).update(position=3)
+    anne.post(_url("meetings:add_item", meeting), {"heading": "Ny punkt"})
+    assert [i.heading for i in meeting.items.all()] == ["Osloresan", "Ekonomi", "Övrigt", "Ny punkt"]
+    assert [i.position for i in meeting.items.all()] == [1, 2, 3, 4]
+
+
 def test_a_new_item_after_another_is_put_in_place_and_answered_as_markup(anne, meeting, item):
     last = make_item(meeting, "Övrigt")
     response = anne.post(

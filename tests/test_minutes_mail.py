@@ -446,3 +446,24 @@ def test_an_address_the_mail_server_refuses_holds_up_nobody_else(
     monkeypatch.setattr(EmailBackend, "send_messages", send)
     send_minutes()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([facilitator.user.email, member.user.email])
+
+
+def test_a_review_e_mail_that_cannot_be_sent_leaves_the_draft_with_the_adjuster(
+    client, meeting, facilitator, member, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def down(self, messages):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    present(meeting, facilitator, member)
+    client.force_login(facilitator.user)
+    response = close(client, meeting)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.is_awaiting_review
+    page = client.get(response.url).content.decode()
+    assert "kunde inte skickas, så säg till själv" in page
