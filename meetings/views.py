@@ -288,13 +288,15 @@ def save_item(request, group_slug, pk, item_pk):
     return _save(request, form, item, meeting, url)
 
 
+@require_POST
 @login_required
 def understand(request, group_slug, pk):
     """What the editor's quick entry reads in a typed line (meetings.lines), to show before
-    anything is saved: {"kind": "task"|"decision"|"note"|"error", "summary", "text"}."""
+    anything is saved: {"kind": "task"|"decision"|"note"|"error", "summary", "text"}. A POST,
+    so that what was typed (names, perhaps worse) never lands in a server's access log."""
     membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
     line = lines.understand(
-        request.GET.get("rad", "")[:2000], _members(meeting.group), timezone.localdate()
+        request.POST.get("rad", "")[:2000], _members(meeting.group), timezone.localdate()
     )
     return JsonResponse({"kind": line.kind, "summary": line.summary(), "text": line.text})
 

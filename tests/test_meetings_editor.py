@@ -519,14 +519,14 @@ def test_the_editor_makes_the_same_number_of_queries_for_one_item_and_twelve(
 
 def test_the_editor_reads_a_typed_line_before_anything_is_saved(anne, meeting, member):
     url = _url("meetings:understand", meeting)
-    task = anne.get(url, {"rad": "@Barbro 12/3 ringer Malmö"}).json()
+    task = anne.post(url, {"rad": "@Barbro 12/3 ringer Malmö"}).json()
     assert task["kind"] == "task"
     assert task["summary"].startswith("Uppgift till Barbro, klar 12 mars ")
     assert task["summary"].endswith(": ringer Malmö")
-    assert anne.get(url, {"rad": "Beslut: att åka buss"}).json() == {
+    assert anne.post(url, {"rad": "Beslut: att åka buss"}).json() == {
         "kind": "decision", "summary": "Beslut: att åka buss", "text": "att åka buss",
     }
-    unknown = anne.get(url, {"rad": "@Kalle ringer"}).json()
+    unknown = anne.post(url, {"rad": "@Kalle ringer"}).json()
     assert unknown["kind"] == "error" and "Ingen i gruppen heter ”Kalle”" in unknown["summary"]
     from actions.models import ActionItem
 
@@ -535,7 +535,7 @@ def test_the_editor_reads_a_typed_line_before_anything_is_saved(anne, meeting, m
 
 def test_a_member_cannot_have_lines_read(client, meeting, member):
     client.force_login(member.user)
-    assert client.get(_url("meetings:understand", meeting), {"rad": "@Anne x"}).status_code == 403
+    assert client.post(_url("meetings:understand", meeting), {"rad": "@Anne x"}).status_code == 403
 
 
 def test_a_typed_task_line_becomes_a_task_under_the_item_and_can_be_undone(

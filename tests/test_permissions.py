@@ -111,7 +111,7 @@ MATRIX = {
     "meetings:add_item": ("post", lambda w: _meeting(w), staff(403, 302)),
     # An empty save is refused with the form again (400), never a 500.
     "meetings:save_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 400)),
-    "meetings:understand": ("get", lambda w: _meeting(w), staff(403, OK)),
+    "meetings:understand": ("post", lambda w: _meeting(w), staff(403, OK)),
     "meetings:move_item": ("post", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, 302)),
     "meetings:delete_item": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),
     "meetings:item_history": ("get", lambda w: _meeting(w, item_pk=w.item.pk), staff(403, OK)),

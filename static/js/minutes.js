@@ -3,7 +3,7 @@
  * agenda item; static/js/editor.js saves each item's form as it is typed).
  *
  * Quick entry in an item's notes: a line "Beslut: …" or "@Eva 12/3 …" is read by the server
- * (meetings.lines, GET data-understand?rad=) and what was understood is shown under the notes
+ * (meetings.lines, POST rad to data-understand) and what was understood is shown under the notes
  * before anything happens; Enter then moves the decision into the decision field or creates
  * the task (POST the item's data-quick-task), Esc keeps the line as a plain note. What was done
  * can be undone with the button that follows. A line that cannot be read is said so and
@@ -123,8 +123,8 @@
   function clear(item) { show(item, "", []); }
 
   function understand(area, line) {
-    var url = root.getAttribute("data-understand") + "?rad=" + encodeURIComponent(line);
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // POSTed: what was typed stays out of the servers' access logs.
+    return post(root.getAttribute("data-understand"), { rad: line })
       .then(function (response) {
         if (response.redirected || !response.ok) throw new Error("not understood");
         return response.json();
