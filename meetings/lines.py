@@ -16,15 +16,10 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-NOTE, DECISION, TASK, ERROR = "note", "decision", "task", "error"
+from groupwork.forms import FIRST_DAY, LAST_DAY
+from meetings.importing.grammar import MONTHS  # "12 mars", "3 okt", as the importer reads them
 
-# Month names as Swedes write them, and their usual short forms ("12 mars", "3 okt").
-MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
-    "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
+NOTE, DECISION, TASK, ERROR = "note", "decision", "task", "error"
 
 _DECISION = re.compile(r"\s*beslut\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
 _OWNER = re.compile(r"@(\S+)\s*")
@@ -125,6 +120,10 @@ def _due(rest, today):
             found = _next_date(day, month, today, int(match[3]) if match[3] else None)
     if found is None:
         return None, rest, _("Datumet ”%(date)s” finns inte.") % {"date": match[0].strip()}
+    if not FIRST_DAY <= found <= LAST_DAY:  # as every date field of the app (groupwork.forms)
+        return None, rest, _("Ange ett datum mellan år %(first)s och %(last)s.") % {
+            "first": FIRST_DAY.year, "last": LAST_DAY.year,
+        }
     return found, rest[match.end():], ""
 
 

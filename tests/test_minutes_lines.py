@@ -99,3 +99,9 @@ def test_a_line_that_cannot_be_read_is_never_guessed(typed, message):
     line = _read(typed)
     assert line.kind == ERROR and message in line.message
     assert not line.owners and line.due is None
+
+
+@pytest.mark.parametrize("typed", ["@Eva 1/1/9999 ringer", "@Eva 0001-01-01 ringer"])
+def test_a_date_outside_the_apps_range_is_refused(typed):
+    line = _read(typed)
+    assert line.kind == ERROR and "mellan år 2000 och 2100" in line.message
