@@ -25,9 +25,9 @@ from django.utils import timezone, translation
 
 from actions.models import ActionItem, MinutesMail
 from groupwork.diff import word_diff
-from groupwork.internal import without_internal
+from groupwork.internal import cut_internal, without_internal
 from groupwork.models import Membership, Person
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -137,10 +137,7 @@ def _send(pk, connection, texts):
 def minutes_text(meeting):
     """The minutes as plain text, as every member gets them."""
     attendances = list(meeting.attendances.select_related("person"))
-    items = list(meeting.items.all())
-    for item in items:
-        item.mail_notes = without_internal(item.notes)[0].strip()
-        item.mail_decision = without_internal(item.decision)[0].strip()
+    items = [cut_internal(item, *AgendaItem.OUTWARD_FIELDS) for item in meeting.items.all()]
     with translation.override("sv"):
         return render_to_string(
             "actions/email/minutes_text.txt",

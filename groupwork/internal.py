@@ -34,3 +34,11 @@ def without_internal(text, keep_lines=False):
     rest = (text or "")[pos:]
     out.append(rest if depth == 0 else hide(rest))
     return "".join(out), balanced and depth == 0
+
+
+def cut_internal(obj, *fields):
+    """obj with each of `fields` (text fields) set to its text without internal passages, in
+    memory only, for a reader outside the editor (the projector, the e-mailed minutes)."""
+    for name in fields:
+        setattr(obj, name, without_internal(getattr(obj, name))[0].strip())
+    return obj

@@ -437,6 +437,9 @@ class AgendaItem(models.Model):
     objects = AgendaItemQuerySet.as_manager()
 
     EDIT_FIELDS = ("heading", "notes", "decision", "internal_notes", "outcome")
+    # What readers outside the editor see (the projector, the e-mailed minutes), with their
+    # [intern] passages cut (groupwork.internal.cut_internal).
+    OUTWARD_FIELDS = ("heading", "notes", "decision")
 
     class Meta:
         ordering = ["position", "id"]

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
-from django.db.models import Count, Max, Window
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from groupwork import autosave
 from groupwork.access import membership_for
 from groupwork.diff import word_diff
-from groupwork.internal import without_internal
+from groupwork.internal import cut_internal
 from groupwork.http import is_htmx, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Person
@@ -631,9 +631,7 @@ def _projector_screen(request, meeting):
         tasks.setdefault(task.agenda_item_id, []).append(task)
     for number, item in enumerate(items, start=1):
         item.number, item.tasks = number, tasks.pop(item.pk, [])
-        # [intern] passages are cut as for every reader outside the editor (never saved).
-        for field in ("heading", "notes", "decision"):
-            setattr(item, field, without_internal(getattr(item, field))[0])
+        cut_internal(item, *AgendaItem.OUTWARD_FIELDS)
     current = next((item for item in items if item.pk == meeting.current_item_id), None)
     html = render_to_string(
         "meetings/_projector.html",

@@ -264,6 +264,8 @@ def test_no_internal_note_surname_or_address_reaches_any_minutes_mail(
     present(meeting, facilitator, member)
     item = meeting.items.get()
     item.notes = "Vi åker buss. [intern]Kanarie har det svårt.[/intern] Sedan tåg."
+    item.heading = "Osloresan [intern]Kanarierubrik[/intern]"
+    item.decision = "Vi åker. [intern]Kanariebeslut[/intern]"
     item.save()
     meeting.opening = "Välkomna. [intern]Kanarie öppnar[/intern]"
     meeting.save()
