@@ -232,7 +232,6 @@ def _editor_context(meeting, membership):
         form.fields[name].widget.choices = [("", form.fields[name].empty_label)] + [
             (person.pk, str(person)) for person in members
         ]
-    attendances = list(meeting.attendances.select_related("person"))
     previous = _previous_minutes(meeting)
     items = _items(meeting, editor=True)
     attachment_form = AttachmentForm(meeting=meeting)
@@ -250,12 +249,10 @@ def _editor_context(meeting, membership):
         "members": members,
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
-        "attendance_rows": _attendance_rows(members, attendances),
-        "guests": [a for a in attendances if a.person_id is None],
+        **_attendance_context(meeting, members),
         "previous_items": previous,
         "previous_meeting": previous[0].meeting if previous else None,
         "new_item_form": NewItemForm(),
-        "guest_form": GuestForm(),
         "attachment_form": attachment_form,
         "meeting_attachments": list(meeting.attachments.filter(item__isnull=True)),
     }
@@ -512,6 +509,17 @@ def _attendance_rows(members, attendances):
     return [(person, by_person.get(person.pk)) for person in members]
 
 
+def _attendance_context(meeting, members):
+    """What meetings/_attendance.html shows beside group and meeting: in the editor, and alone
+    after a tick (htmx), without the rest of the editor."""
+    attendances = list(meeting.attendances.select_related("person"))
+    return {
+        "attendance_rows": _attendance_rows(members, attendances),
+        "guests": [a for a in attendances if a.person_id is None],
+        "guest_form": GuestForm(),
+    }
+
+
 @require_POST
 @login_required
 @_editable_minutes
@@ -544,7 +552,8 @@ def attendance(request, membership, meeting):
     if refused:
         messages.error(request, ProhibitNullCharactersValidator.message)
     if is_htmx(request):
-        context = _editor_context(meeting, membership)
+        context = {"group": meeting.group, "meeting": meeting}
+        context.update(_attendance_context(meeting, members))
         return render(request, "meetings/_attendance.html", context)
     if not refused:
         messages.success(request, _("Närvaron är sparad."))

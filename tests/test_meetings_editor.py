@@ -329,6 +329,21 @@ def test_attendance_answers_htmx_with_the_fragment(anne, meeting, member):
     assert f'name="was-{member.pk}" value="1"' in text
 
 
+def test_a_tick_answers_with_the_attendance_alone_in_fixed_queries(
+    anne, group, meeting, member, django_assert_num_queries
+):
+    from tests.factories import make_member
+
+    url = _url("meetings:attendance", meeting)
+    anne.post(url, {f"present-{member.pk}": "on"}, HTTP_HX_REQUEST="true")  # session warm
+    for name in ("Eva", "Tina", "Carina"):  # more members and items: the same count
+        make_member(group, name)
+        make_item(meeting, f"Punkt för {name}")
+        with django_assert_num_queries(6):
+            anne.post(url, {f"present-{member.pk}": "on", f"was-{member.pk}": "1"},
+                      HTTP_HX_REQUEST="true")
+
+
 def test_a_guest_is_removed(anne, meeting):
     guest = Attendance.objects.create(meeting=meeting, guest_name="David")
     anne.post(_url("meetings:remove_guest", meeting, guest.pk))
