@@ -17,12 +17,13 @@ def membership_for(request, group_slug, facilitator=False):
         raise Http404
     membership = (
         Membership.objects.active()
-        .select_related("group", "person")
+        .select_related("group")
         .filter(group__slug=group_slug, person=person)
         .first()
     )
     if membership is None:
         raise Http404
+    membership.person = person  # loaded with the user already
     if facilitator and not membership.is_facilitator:
         raise PermissionDenied
     return membership

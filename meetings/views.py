@@ -189,16 +189,18 @@ def detail(request, group_slug, pk):
         "meeting": meeting,
         "readable": readable,
         # Without the right to read the draft, the agenda headings only.
-        "items": _items(meeting) if readable else list(meeting.items.all()),
+        "items": list(meeting.items.all()),
     }
     if readable:
         attendances = list(meeting.attendances.select_related("person"))
+        # The meeting's files in one read: each item's under it, the meeting's own below.
+        files = list(meeting.attachments.visible_to(membership))
+        for item in context["items"]:
+            item.files = [file for file in files if file.item_id == item.pk]
         context.update(
             present=[a for a in attendances if a.present],
             absent=[a for a in attendances if not a.present],
-            meeting_attachments=list(
-                meeting.attachments.visible_to(membership).filter(item__isnull=True)
-            ),
+            meeting_attachments=[file for file in files if file.item_id is None],
             status_changes=list(meeting.status_changes()),
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),

@@ -309,7 +309,7 @@ def test_meeting_page_makes_a_fixed_number_of_queries(
             )
     make_task(group, [facilitator], "Gammal uppgift")
     client.force_login(facilitator.user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(meeting.get_absolute_url())
     assert response.content.decode().count("bilaga") == 2 * count
     # Approved minutes are history: no follow-up of the group's open tasks.
