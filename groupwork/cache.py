@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 class SharedCache(DjangoCache):
     def __init__(self, directory, params):
-        # The cache holds session keys and staff pages with the minutes' text: the app's user
-        # only may read it (diskcache would make it readable by everyone on the host).
+        # The cache holds the sessions: the app's user only may read it (diskcache would make
+        # it readable by everyone on the host).
         os.makedirs(directory, mode=0o700, exist_ok=True)
         os.chmod(directory, 0o700)
         super().__init__(directory, params)
