@@ -91,9 +91,8 @@ def _follow_up(meeting):
     """
     tasks = list(
         meeting.group.action_items.follow_up_for(meeting)
-        .as_rows()
-        .annotate(follow_up_total=Window(Count("id")))
-        .prefetch_related("owners")[:FOLLOW_UP_LIMIT]
+        .rows()
+        .annotate(follow_up_total=Window(Count("id")))[:FOLLOW_UP_LIMIT]
     )
     more = tasks[0].follow_up_total - len(tasks) if tasks else 0
     return {"follow_up": tasks, "follow_up_more": more}
