@@ -104,19 +104,16 @@ class TaskRow:
     """One task as a row of tasks shows it (ActionItemQuerySet.rows()): the values read, and
     what the rows' templates ask of a task (templates/jinja2/actions/tasks.html)."""
 
-    def __init__(self, values):
+    def __init__(self, values, today):
         self.__dict__.update(values)
         self.pk = self.id
-        self.owner_ids = set()
-        self.owner_names = []
-
-    @property
-    def is_overdue(self):
-        return (
+        self.is_overdue = (
             self.status == ActionItem.Status.OPEN
             and self.due_date is not None
-            and self.due_date < timezone.localdate()
+            and self.due_date < today
         )
+        self.owner_ids = set()
+        self.owner_names = []
 
     @property
     def study_visit(self):
@@ -141,7 +138,8 @@ class _TaskRows(ValuesIterable):
     """TaskRow objects with their owners' ids and names (ordered as Person is)."""
 
     def __iter__(self):
-        rows = {values["id"]: TaskRow(values) for values in super().__iter__()}
+        today = timezone.localdate()
+        rows = {values["id"]: TaskRow(values, today) for values in super().__iter__()}
         owners = (
             ActionItem.owners.through.objects.using(self.queryset.db)
             .filter(actionitem_id__in=rows)
