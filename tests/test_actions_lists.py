@@ -142,7 +142,8 @@ def test_a_row_of_tasks_reads_as_the_task_it_shows(group, facilitator, member):
         meeting=meeting, agenda_item=item, study_visit=visit,
     )
     [row] = ActionItem.objects.filter(pk=task.pk).rows()
-    assert (row.pk, row.title, row.status, row.due_date) == (task.pk, task.title, "open", task.due_date)
+    assert (row.pk, row.title, row.status) == (task.pk, task.title, "open")
+    assert row.due_date == task.due_date
     assert row.owner_names == [str(owner) for owner in task.owners.all()]
     assert row.owner_names == ["Anne", "Barbro", "Eva, Familjehem"]
     assert row.is_overdue and task.is_overdue
