@@ -5,7 +5,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -117,15 +117,15 @@ class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
+        # An f-string an option: format_html_join's format_html an option was most of it.
+        options = "".join(
+            f'<option value="{conditional_escape(key)}"{" selected" * (str(key) in selected)}>'
+            f"{conditional_escape(label)}</option>"
+            for key, label in self.choices
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options)
+        )
 
 
 class TaskFilterForm(forms.Form):
@@ -164,7 +164,13 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.filter(memberships__group=group).distinct()
+        people = Person.objects.filter(memberships__group=group).distinct()
+        self.fields["owner"].queryset = people
+        # The names only, not Person objects (as Person.__str__).
+        self.fields["owner"].choices = [("", self.fields["owner"].empty_label)] + [
+            (pk, f"{first_name}, {known_as}" if known_as else first_name)
+            for pk, first_name, known_as in people.values_list("pk", "first_name", "known_as")
+        ]
         # A group meets for years: the meetings offered are those of the last twelve months,
         # or of the year chosen, each year a choice of its own (a few dozen options at most).
         span = group.meetings.aggregate(first=Min("starts_at"), last=Max("starts_at"))

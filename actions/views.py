@@ -56,7 +56,7 @@ def task_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
     form = TaskFilterForm(request.GET or None, group=group)
-    tasks = form.filter(group.action_items.as_rows().prefetch_related("owners").in_order())
+    tasks = form.filter(group.action_items.in_order()).rows()
     page = counted_page(tasks, whole_number(request.GET.get("sida")), PAGE_SIZE)
     return render(
         request,
@@ -352,14 +352,10 @@ def _status_changed(request, membership, task, notice, level=messages.SUCCESS):
     """After a change: the changed row for htmx, else back to the page it came from."""
     row = ROWS.get(request.POST.get("row"))
     if is_htmx(request) and row:
-        if row == ROWS["mine"]:
-            # The start page's row shows the latest progress note, the one just added too.
-            task = (
-                ActionItem.objects.as_rows()
-                .with_latest_note()
-                .prefetch_related("owners")
-                .get(pk=task.pk)
-            )
+        # Read as the page's rows are; the start page's row shows the latest progress note,
+        # the one just added too.
+        rows = ActionItem.objects.filter(pk=task.pk).rows()
+        task = (rows.with_latest_note() if row == ROWS["mine"] else rows).get()
         return render(
             request,
             row,

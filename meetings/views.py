@@ -10,7 +10,6 @@ from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
-from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -86,15 +85,10 @@ FOLLOW_UP_LIMIT = 30
 def _follow_up(meeting):
     """The first FOLLOW_UP_LIMIT tasks to follow up, and how many more there are.
 
-    The total comes with the rows (a window count), so the page makes the same number of
-    queries however many tasks the group has.
+    The total comes with the rows, so the page makes the same number of queries however many
+    tasks the group has.
     """
-    tasks = list(
-        meeting.group.action_items.follow_up_for(meeting)
-        .as_rows()
-        .annotate(follow_up_total=Window(Count("id")))
-        .prefetch_related("owners")[:FOLLOW_UP_LIMIT]
-    )
+    tasks = list(meeting.group.action_items.follow_up_rows(meeting, FOLLOW_UP_LIMIT))
     more = tasks[0].follow_up_total - len(tasks) if tasks else 0
     return {"follow_up": tasks, "follow_up_more": more}
 

@@ -399,6 +399,20 @@ def test_follow_up_lists_open_tasks_and_those_done_since_the_last_meeting(
     assert follow_up == [open_overdue, open_later, done_recently]
 
 
+def test_follow_up_rows_are_the_first_of_the_follow_up_with_how_many_there_are(
+    group, member, django_assert_num_queries
+):
+    meeting = make_meeting(group, starts_at=timezone.now() + timedelta(hours=1), status="planned")
+    later = make_task(group, owners=[member], title="Senare", due_date=today() + timedelta(days=5))
+    overdue = make_task(group, owners=[member], title="Försenad", due_date=today() - timedelta(days=2))
+    make_task(group, owners=[member], title="Utan datum")
+    with django_assert_num_queries(2):  # the rows with their total; the owners
+        rows = list(group.action_items.follow_up_rows(meeting, 2))
+    assert [row.pk for row in rows] == [overdue.pk, later.pk]
+    assert [row.follow_up_total for row in rows] == [3, 3]
+    assert rows[0].owner_names == ["Barbro"]
+
+
 def test_follow_up_of_a_groups_first_meeting_lists_the_open_tasks(group, member):
     meeting = make_meeting(group, starts_at=timezone.now() + timedelta(days=1), status="planned")
     task = make_task(group, owners=[member])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem
 from groupwork.models import Membership
-from tests.factories import make_item, make_meeting, make_member, make_task
+from tests.factories import make_group, make_item, make_meeting, make_member, make_task, make_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,33 @@ def test_the_start_page_costs_the_same_for_one_task_and_many(client, group, memb
         page = client.get(reverse("groupwork:home")).content.decode()
     assert page.count('<li id="my-task-') == 7
     assert len(many) == len(one)
+
+
+def test_a_row_of_tasks_reads_as_the_task_it_shows(group, facilitator, member):
+    meeting = make_meeting(group)
+    item = make_item(meeting, heading="Osloresan")
+    visit = make_visit(group, "Oslo", host="Skolan")
+    eva = make_member(group, "Eva", known_as="Familjehem")
+    task = make_task(
+        group, [member, eva, facilitator], "Boka bussen", due_date=days(-1),
+        meeting=meeting, agenda_item=item, study_visit=visit,
+    )
+    [row] = ActionItem.objects.filter(pk=task.pk).rows()
+    assert (row.pk, row.title, row.status) == (task.pk, task.title, "open")
+    assert row.due_date == task.due_date
+    assert row.owner_names == [str(owner) for owner in task.owners.all()]
+    assert row.owner_names == ["Anne", "Barbro", "Eva, Familjehem"]
+    assert row.is_overdue and task.is_overdue
+    assert (row.group_slug, row.meeting_starts_at, row.agenda_item_heading) == (
+        task.group_slug, task.meeting_starts_at, task.agenda_item_heading
+    )
+    assert row.study_visit == str(task.study_visit) == "Oslo, Skolan"
+    assert row.get_status_display() == task.get_status_display()
+    outsider = make_member(make_group("Annan grupp", slug="annan"), "Olle")
+    for user in (member.user, facilitator.user, outsider.user):
+        membership = Membership.objects.filter(person__user=user, group=group).first()
+        assert row.can_be_changed_by(membership, user) == task.can_be_changed_by(membership, user)
+    assert not row.can_be_changed_by(None, outsider.user)
 
 
 # The group's task list
