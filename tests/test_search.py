@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from overview.models import SearchEntry
+from overview import search
 from overview.search import _stem, published_entries, run_search
 from publishing import gate
+from groupwork.models import Membership
 from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
 
 pytestmark = pytest.mark.django_db
@@ -200,13 +202,13 @@ def test_search_page_makes_the_same_number_of_queries_for_one_and_many_results(
     meeting = _minutes(group)
     make_item(meeting, heading="Oslo 1")
     client.force_login(member.user)
-    # The user with the person, the memberships, the years, the page of results with the
-    # total (the session is in the cache).
-    with django_assert_num_queries(4):
+    # The user with the person, the memberships with their groups' years, the page of results
+    # with the total (the session is in the cache).
+    with django_assert_num_queries(3):
         client.get(SEARCH, {"q": "Oslo"})
     for number in range(2, 30):
         make_item(meeting, heading=f"Oslo {number}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(SEARCH, {"q": "Oslo"})
     assert len(response.context["page"]) == 20
     assert 'href="?q=Oslo&amp;sida=2"' in response.content.decode()
@@ -246,6 +248,35 @@ def test_a_decision_matching_twice_ranks_above_a_passing_mention(group):
     found = list(run_search(SearchEntry.objects.filter(group=group), "Oslo"))
     assert [e.title for e in found] == ["Resan", "Övrigt"]
     assert found[0].rank > found[1].rank
+
+
+@pytest.mark.postgres
+def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(
+    client, group, other_group, member, monkeypatch
+):
+    # The page ranks the newest 200 matches (CANDIDATES) and shows 20 a page; here 2 and 2.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search, "PER_PAGE", 2)
+    Membership.objects.create(group=other_group, person=member)
+    now = timezone.now()
+    for days, heading, where in [
+        (40, "Oslo i titeln, äldst", group),
+        (30, "Punkt tre", group),
+        (20, "Punkt två", other_group),
+        (10, "Oslo i titeln, nyast", other_group),
+    ]:
+        meeting = _minutes(where, starts_at=now - timedelta(days=days))
+        make_item(meeting, heading=heading, notes="Vi pratade om Oslo.")
+    response = _search(client, member, "Oslo")
+    # The newest of the two groups, the best first: a match in the title ranks above one in
+    # the notes alone.
+    assert _titles(response) == ["Oslo i titeln, nyast", "Punkt två"]
+    assert "Fler än 2 träffar på ”Oslo”" in response.content.decode()
+    assert _titles(_search(client, member, "Oslo", sida=2)) == _titles(response)
+    # Fewer matches than that are all ranked and counted.
+    response = _search(client, member, "Oslo", grupp=group.slug)
+    assert _titles(response) == ["Oslo i titeln, äldst", "Punkt tre"]
+    assert "2 träffar på ”Oslo”" in response.content.decode()
 
 
 @pytest.mark.postgres
