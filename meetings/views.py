@@ -226,12 +226,9 @@ def _previous_minutes(meeting):
 def _editor_context(meeting, membership):
     group = meeting.group
     members = _members(group)
+    # The note taker's and adjuster's choices are the members loaded already, written out by
+    # meetings/_editor_meeting.html: no second query, and no option rendered by a widget.
     form = MeetingEditForm(instance=meeting, people=Person.objects.none())
-    for name in ("note_taker", "adjuster"):
-        # The members are loaded already: their choices cost no second query.
-        form.fields[name].widget.choices = [("", form.fields[name].empty_label)] + [
-            (person.pk, str(person)) for person in members
-        ]
     previous = _previous_minutes(meeting)
     items = _items(meeting, editor=True)
     attachment_form = AttachmentForm(meeting=meeting)
