@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -71,13 +71,9 @@ def _editor_url(meeting, anchor=""):
 
 
 def _members(group):
-    """The group's active members as Person objects, for ticking attendance and choosing."""
-    return [
-        m.person
-        for m in group.memberships.active()
-        .select_related("person")
-        .order_by("person__first_name", "person__known_as")
-    ]
+    """The group's active members as Person objects, for ticking attendance and choosing
+    (the people themselves: no Membership object is built for each)."""
+    return list(Person.objects.filter(pk__in=group.memberships.active().values("person_id")))
 
 
 FOLLOW_UP_LIMIT = 30
@@ -171,9 +167,10 @@ def plan(request, group_slug):
 def _items(meeting, editor=False):
     items = meeting.items.all()
     if editor:
-        items = items.select_related("deferred_from__meeting").prefetch_related(
-            "action_items__owners", "visits", "attachments"
-        )
+        # Of the item an item was deferred from, the editor shows the meeting's date alone; the
+        # attachments come with the meeting's own (_attachments_by_item).
+        items = items.annotate(deferred_on=F("deferred_from__meeting__starts_at"))
+        items = items.prefetch_related("action_items__owners", "visits")
     else:
         items = items.prefetch_related("attachments")
     return list(items)
@@ -223,6 +220,14 @@ def _previous_minutes(meeting):
     return list(AgendaItem.objects.filter(meeting=previous).select_related("meeting"))
 
 
+def _attachments_by_item(meeting):
+    """The meeting's attachments in one query, by item id (None: the meeting's own)."""
+    by_item = {}
+    for attachment in meeting.attachments.all():
+        by_item.setdefault(attachment.item_id, []).append(attachment)
+    return by_item
+
+
 def _editor_context(meeting, membership):
     group = meeting.group
     members = _members(group)
@@ -231,6 +236,7 @@ def _editor_context(meeting, membership):
     form = MeetingEditForm(instance=meeting, people=Person.objects.none())
     previous = _previous_minutes(meeting)
     items = _items(meeting, editor=True)
+    attachments = _attachments_by_item(meeting)
     attachment_form = AttachmentForm(meeting=meeting)
     attachment_form.fields["item"].widget.choices = [
         ("", attachment_form.fields["item"].empty_label)
@@ -251,7 +257,8 @@ def _editor_context(meeting, membership):
         "previous_meeting": previous[0].meeting if previous else None,
         "new_item_form": NewItemForm(),
         "attachment_form": attachment_form,
-        "meeting_attachments": list(meeting.attachments.filter(item__isnull=True)),
+        "item_attachments": attachments,
+        "meeting_attachments": attachments.get(None, []),
     }
 
 
@@ -456,7 +463,7 @@ def add_item(request, membership, meeting):
         context = {
             "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
             "group_visits": list(meeting.group.study_visits.active()),
-            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True,
+            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True, "item_attachments": {},
         }
         return render(request, "meetings/_editor_item.html", context)
     messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})
