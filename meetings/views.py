@@ -209,15 +209,32 @@ def detail(request, group_slug, pk):
     return render(request, "meetings/detail.html", context)
 
 
-def _previous_minutes(meeting):
-    """The items of the group's meeting before this one (one query), for the side panel."""
-    previous = (
+def _previous_meeting(meeting):
+    """The group's meeting before this one, as {"pk", "starts_at"}, or None."""
+    return (
         meeting.group.meetings.filter(starts_at__lt=meeting.starts_at)
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")
-        .values("pk")[:1]
+        .values("pk", "starts_at")
+        .first()
     )
-    return list(AgendaItem.objects.filter(meeting=previous).select_related("meeting"))
+
+
+@login_required
+def previous_minutes(request, group_slug, pk):
+    """The editor's side panel: the items of the meeting before this one, read when the panel
+    is opened (htmx) rather than with every editor page. Without JavaScript the panel's link
+    leads to that meeting's page, and so does this URL."""
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    previous = _previous_meeting(meeting)
+    if previous is None:
+        raise Http404
+    if not is_htmx(request):
+        return redirect("meetings:detail", meeting.group.slug, previous["pk"])
+    items = AgendaItem.objects.filter(meeting_id=previous["pk"]).values(
+        "heading", "decision", "outcome"
+    )
+    return render(request, "meetings/_previous_minutes.html", {"previous_items": items})
 
 
 def _attachments_by_item(meeting):
@@ -234,7 +251,6 @@ def _editor_context(meeting, membership):
     # The note taker's and adjuster's choices are the members loaded already, written out by
     # meetings/_editor_meeting.html: no second query, and no option rendered by a widget.
     form = MeetingEditForm(instance=meeting, people=Person.objects.none())
-    previous = _previous_minutes(meeting)
     items = _items(meeting, editor=True)
     attachments = _attachments_by_item(meeting)
     attachment_form = AttachmentForm(meeting=meeting)
@@ -253,8 +269,7 @@ def _editor_context(meeting, membership):
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
         **_attendance_context(meeting, members),
-        "previous_items": previous,
-        "previous_meeting": previous[0].meeting if previous else None,
+        "previous_meeting": _previous_meeting(meeting),
         "new_item_form": NewItemForm(),
         "attachment_form": attachment_form,
         "item_attachments": attachments,

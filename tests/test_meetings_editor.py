@@ -678,5 +678,12 @@ def test_the_editor_is_one_document_with_hooks_for_the_projector_and_a_plain_fal
     assert 'name="owners"' not in text
     # The shortcuts are listed, the previous minutes one click away, the finish section kept.
     assert 'id="kortkommandon"' in text and "Alt</kbd> + <kbd>Skift</kbd>" in text
-    assert "Förra mötet" in text and "att åka buss" in text
+    # The previous minutes' items are read when their panel is opened (htmx); without
+    # JavaScript its link, and its URL, lead to the previous meeting's page.
+    assert "Förra mötet" in text and "att åka buss" not in text
+    panel_url = _url("meetings:previous_minutes", meeting)
+    assert f'hx-get="{panel_url}"' in text and f'href="{earlier.get_absolute_url()}"' in text
+    panel = anne.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<strong>Resan</strong>" in panel and "att åka buss" in panel and "bordlagd" in panel
+    assert anne.get(panel_url).url == earlier.get_absolute_url()
     assert '<section aria-labelledby="klart-rubrik" class="finish">' in text
