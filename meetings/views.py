@@ -170,7 +170,7 @@ def _items(meeting, editor=False):
         # Of the item an item was deferred from, the editor shows the meeting's date alone; the
         # attachments come with the meeting's own (_attachments_by_item).
         items = items.annotate(deferred_on=F("deferred_from__meeting__starts_at"))
-        items = items.prefetch_related("action_items__owners", "visits")
+        items = items.prefetch_related("action_items__owners")
     else:
         items = items.prefetch_related("attachments")
     return list(items)
@@ -245,6 +245,21 @@ def _attachments_by_item(meeting):
     return by_item
 
 
+def _visits_by_item(meeting):
+    """The study visits linked to the meeting's items, by item id, in one query (the links
+    with their visits) rather than a prefetch."""
+    by_item = {}
+    links = (
+        AgendaItem.visits.through.objects.filter(agendaitem__meeting=meeting)
+        .select_related("studyvisit")
+        # StudyVisit.Meta.ordering: the latest first, ideas without a date on top
+        .order_by(F("studyvisit__starts_on").desc(nulls_first=True), "-studyvisit_id")
+    )
+    for link in links:
+        by_item.setdefault(link.agendaitem_id, []).append(link.studyvisit)
+    return by_item
+
+
 def _editor_context(meeting, membership):
     group = meeting.group
     members = _members(group)
@@ -273,6 +288,7 @@ def _editor_context(meeting, membership):
         "new_item_form": NewItemForm(),
         "attachment_form": attachment_form,
         "item_attachments": attachments,
+        "linked_visits": _visits_by_item(meeting),
         "meeting_attachments": attachments.get(None, []),
     }
 
@@ -479,6 +495,7 @@ def add_item(request, membership, meeting):
             "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
             "group_visits": list(meeting.group.study_visits.active()),
             "outcomes": AgendaItem.Outcome.choices, "quick_entry": True, "item_attachments": {},
+            "linked_visits": {},
         }
         return render(request, "meetings/_editor_item.html", context)
     messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})

@@ -67,6 +67,23 @@ def test_editor_shows_every_item_with_its_form_tasks_and_visits(anne, meeting, i
     assert response.context["members"][0].first_name == "Anne"
 
 
+def test_the_editor_lists_each_items_study_visits_and_offers_the_others(
+    anne, group, meeting, item
+):
+    from tests.factories import make_visit
+
+    oslo, bergen = make_visit(group, "Oslo"), make_visit(group, "Bergen", status="cancelled")
+    other = make_item(meeting, "Övrigt")
+    item.visits.add(oslo, bergen)
+    text = anne.get(_url("meetings:edit", meeting)).content.decode()
+    mine = text.split(f'id="item-{item.pk}-visits"')[1].split("</div>")[0]
+    theirs = text.split(f'id="item-{other.pk}-visits"')[1].split("</div>")[0]
+    assert oslo.get_absolute_url() in mine and bergen.get_absolute_url() in mine
+    assert f'<option value="{oslo.pk}">' not in mine and f'<option value="{oslo.pk}">' in theirs
+    assert oslo.get_absolute_url() not in theirs
+    assert f'<option value="{bergen.pk}">' not in theirs  # cancelled: shown if linked, not offered
+
+
 def test_autosave_saves_an_item_and_answers_with_the_new_version(anne, meeting, item):
     response = anne.post(
         _url("meetings:save_item", meeting, item.pk),
