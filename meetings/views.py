@@ -547,8 +547,9 @@ def _attendance_rows(members, attendances):
 
 def _attendance_context(meeting, members):
     """What meetings/_attendance.html shows beside group and meeting: in the editor, and alone
-    after a tick (htmx), without the rest of the editor."""
-    attendances = list(meeting.attendances.select_related("person"))
+    after a tick (htmx), without the rest of the editor. A row's person is the member's own
+    Person object (members), so the attendances are read without theirs."""
+    attendances = list(meeting.attendances.all())
     return {
         "attendance_rows": _attendance_rows(members, attendances),
         "guests": [a for a in attendances if a.person_id is None],
