@@ -492,7 +492,7 @@ def add_item(request, membership, meeting):
                 it.position = position
     if is_htmx(request):
         context = {
-            "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
+            "new_item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
             "group_visits": list(meeting.group.study_visits.active()),
             "outcomes": AgendaItem.Outcome.choices, "quick_entry": True, "item_attachments": {},
             "linked_visits": {},
