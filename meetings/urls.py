@@ -9,6 +9,7 @@ urlpatterns = [
     path("planera/", views.plan, name="plan"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/skriv/", views.edit, name="edit"),
+    path("<int:pk>/skriv/forra-motet/", views.previous_minutes, name="previous_minutes"),
     path("<int:pk>/borja-skriva/", views.start_writing, name="start_writing"),
     path("<int:pk>/justera/", views.approve, name="approve"),
     path("<int:pk>/avsluta/", views.close, name="close"),

@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models, transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -70,13 +71,9 @@ def _editor_url(meeting, anchor=""):
 
 
 def _members(group):
-    """The group's active members as Person objects, for ticking attendance and choosing."""
-    return [
-        m.person
-        for m in group.memberships.active()
-        .select_related("person")
-        .order_by("person__first_name", "person__known_as")
-    ]
+    """The group's active members as Person objects, for ticking attendance and choosing
+    (the people themselves: no Membership object is built for each)."""
+    return list(Person.objects.filter(pk__in=group.memberships.active().values("person_id")))
 
 
 FOLLOW_UP_LIMIT = 30
@@ -162,15 +159,13 @@ def plan(request, group_slug):
     )
 
 
-def _items(meeting, editor=False):
-    items = meeting.items.all()
-    if editor:
-        items = items.select_related("deferred_from__meeting").prefetch_related(
-            "action_items__owners", "visits", "attachments"
-        )
-    else:
-        items = items.prefetch_related("attachments")
-    return list(items)
+def _items(meeting):
+    """The editor's items. Of the item an item was deferred from, the editor shows the
+    meeting's date alone; the attachments come with the meeting's own (_attachments_by_item)."""
+    return list(
+        meeting.items.annotate(deferred_on=F("deferred_from__meeting__starts_at"))
+        .prefetch_related("action_items__owners")
+    )
 
 
 @login_required
@@ -187,14 +182,13 @@ def detail(request, group_slug, pk):
     }
     if readable:
         attendances = list(meeting.attendances.select_related("person"))
-        # The meeting's files in one read: each item's under it, the meeting's own below.
-        files = list(meeting.attachments.visible_to(membership))
+        files = _attachments_by_item(meeting.attachments.visible_to(membership))
         for item in context["items"]:
-            item.files = [file for file in files if file.item_id == item.pk]
+            item.files = files.get(item.pk, [])
         context.update(
             present=[a for a in attendances if a.present],
             absent=[a for a in attendances if not a.present],
-            meeting_attachments=[file for file in files if file.item_id is None],
+            meeting_attachments=files.get(None, []),
             status_changes=list(meeting.status_changes()),
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),
@@ -208,28 +202,65 @@ def detail(request, group_slug, pk):
     return render(request, "meetings/detail.html", context)
 
 
-def _previous_minutes(meeting):
-    """The items of the group's meeting before this one (one query), for the side panel."""
-    previous = (
+def _previous_meeting(meeting):
+    """The group's meeting before this one, as {"pk", "starts_at"}, or None."""
+    return (
         meeting.group.meetings.filter(starts_at__lt=meeting.starts_at)
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")
-        .values("pk")[:1]
+        .values("pk", "starts_at")
+        .first()
     )
-    return list(AgendaItem.objects.filter(meeting=previous).select_related("meeting"))
+
+
+@login_required
+def previous_minutes(request, group_slug, pk):
+    """The editor's side panel: the items of the meeting before this one, read when the panel
+    is opened (htmx) rather than with every editor page. Without JavaScript the panel's link
+    leads to that meeting's page, and so does this URL."""
+    membership, meeting = meeting_for(request, group_slug, pk, facilitator=True)
+    previous = _previous_meeting(meeting)
+    if previous is None:
+        raise Http404
+    if not is_htmx(request):
+        return redirect("meetings:detail", meeting.group.slug, previous["pk"])
+    items = AgendaItem.objects.filter(meeting_id=previous["pk"]).values(
+        "heading", "decision", "outcome"
+    )
+    return render(request, "meetings/_previous_minutes.html", {"previous_items": items})
+
+
+def _attachments_by_item(attachments):
+    """A meeting's attachments read in one query, by item id (None: the meeting's own)."""
+    by_item = {}
+    for attachment in attachments:
+        by_item.setdefault(attachment.item_id, []).append(attachment)
+    return by_item
+
+
+def _visits_by_item(meeting):
+    """The study visits linked to the meeting's items, by item id, in one query (the links
+    with their visits) rather than a prefetch."""
+    by_item = {}
+    links = (
+        AgendaItem.visits.through.objects.filter(agendaitem__meeting=meeting)
+        .select_related("studyvisit")
+        # StudyVisit.Meta.ordering: the latest first, ideas without a date on top
+        .order_by(F("studyvisit__starts_on").desc(nulls_first=True), "-studyvisit_id")
+    )
+    for link in links:
+        by_item.setdefault(link.agendaitem_id, []).append(link.studyvisit)
+    return by_item
 
 
 def _editor_context(meeting, membership):
     group = meeting.group
     members = _members(group)
+    # The note taker's and adjuster's choices are the members loaded already, written out by
+    # meetings/_editor_meeting.html: no second query, and no option rendered by a widget.
     form = MeetingEditForm(instance=meeting, people=Person.objects.none())
-    for name in ("note_taker", "adjuster"):
-        # The members are loaded already: their choices cost no second query.
-        form.fields[name].widget.choices = [("", form.fields[name].empty_label)] + [
-            (person.pk, str(person)) for person in members
-        ]
-    previous = _previous_minutes(meeting)
-    items = _items(meeting, editor=True)
+    items = _items(meeting)
+    attachments = _attachments_by_item(meeting.attachments.all())
     attachment_form = AttachmentForm(meeting=meeting)
     attachment_form.fields["item"].widget.choices = [
         ("", attachment_form.fields["item"].empty_label)
@@ -246,11 +277,12 @@ def _editor_context(meeting, membership):
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
         **_attendance_context(meeting, members),
-        "previous_items": previous,
-        "previous_meeting": previous[0].meeting if previous else None,
+        "previous_meeting": _previous_meeting(meeting),
         "new_item_form": NewItemForm(),
         "attachment_form": attachment_form,
-        "meeting_attachments": list(meeting.attachments.filter(item__isnull=True)),
+        "item_attachments": attachments,
+        "linked_visits": _visits_by_item(meeting),
+        "meeting_attachments": attachments.get(None, []),
     }
 
 
@@ -453,9 +485,10 @@ def add_item(request, membership, meeting):
                 it.position = position
     if is_htmx(request):
         context = {
-            "item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
+            "new_item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
             "group_visits": list(meeting.group.study_visits.active()),
-            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True,
+            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True, "item_attachments": {},
+            "linked_visits": {},
         }
         return render(request, "meetings/_editor_item.html", context)
     messages.success(request, _("Punkten ”%(heading)s” är tillagd.") % {"heading": item.heading})
@@ -507,8 +540,9 @@ def _attendance_rows(members, attendances):
 
 def _attendance_context(meeting, members):
     """What meetings/_attendance.html shows beside group and meeting: in the editor, and alone
-    after a tick (htmx), without the rest of the editor."""
-    attendances = list(meeting.attendances.select_related("person"))
+    after a tick (htmx), without the rest of the editor. A row's person is the member's own
+    Person object (members), so the attendances are read without theirs."""
+    attendances = list(meeting.attendances.all())
     return {
         "attendance_rows": _attendance_rows(members, attendances),
         "guests": [a for a in attendances if a.person_id is None],

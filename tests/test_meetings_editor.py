@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from meetings.models import AgendaItem, Attachment, Attendance, Meeting
 from tests.factories import make_item, make_meeting
@@ -63,6 +65,23 @@ def test_editor_shows_every_item_with_its_form_tasks_and_visits(anne, meeting, i
     assert "js/editor.js" in text
     assert text.count("Osloresan") >= 2
     assert response.context["members"][0].first_name == "Anne"
+
+
+def test_the_editor_lists_each_items_study_visits_and_offers_the_others(
+    anne, group, meeting, item
+):
+    from tests.factories import make_visit
+
+    oslo, bergen = make_visit(group, "Oslo"), make_visit(group, "Bergen", status="cancelled")
+    other = make_item(meeting, "Övrigt")
+    item.visits.add(oslo, bergen)
+    text = anne.get(_url("meetings:edit", meeting)).content.decode()
+    mine = text.split(f'id="item-{item.pk}-visits"')[1].split("</div>")[0]
+    theirs = text.split(f'id="item-{other.pk}-visits"')[1].split("</div>")[0]
+    assert oslo.get_absolute_url() in mine and bergen.get_absolute_url() in mine
+    assert f'<option value="{oslo.pk}">' not in mine and f'<option value="{oslo.pk}">' in theirs
+    assert oslo.get_absolute_url() not in theirs
+    assert f'<option value="{bergen.pk}">' not in theirs  # cancelled: shown if linked, not offered
 
 
 def test_autosave_saves_an_item_and_answers_with_the_new_version(anne, meeting, item):
@@ -363,6 +382,10 @@ def test_facilitator_attaches_a_pdf_to_an_item_and_a_member_reads_it_once_approv
     assert (attachment.name, attachment.content_type, attachment.size, attachment.item) == (
         "bilder.pdf", "application/pdf", 15, item,
     )
+    # In the editor the file is listed under its item, not among the meeting's own.
+    editor = anne.get(_url("meetings:edit", meeting)).content.decode()
+    assert "bilder.pdf" in editor.split(f'id="punkt-{item.pk}"')[1].split("</article>")[0]
+    assert "bilder.pdf" not in editor.split('id="bilagor"')[1]
     url = _url("meetings:attachment", meeting, attachment.pk)
     client.force_login(member.user)
     assert client.get(url).status_code == 403  # still a draft
@@ -406,6 +429,7 @@ def test_a_forbidden_attachment_gets_a_clear_message(anne, meeting, item, name, 
 def test_an_attachment_is_removed(anne, meeting):
     anne.post(_url("meetings:upload", meeting), {"file": SimpleUploadedFile("a.txt", b"hej")})
     attachment = Attachment.objects.get()
+    assert "a.txt" in anne.get(_url("meetings:edit", meeting)).content.decode().split('id="bilagor"')[1]
     anne.post(_url("meetings:delete_attachment", meeting, attachment.pk))
     assert not Attachment.objects.exists()
 
@@ -518,13 +542,14 @@ def test_the_editor_makes_the_same_number_of_queries_for_one_item_and_twelve(
     client.force_login(facilitator.user)
     fill(1, 1)
     client.get(url)  # the session
-    # user with person, membership, meeting, members, items with their deferred items, their
-    # tasks, owners, study visits and attachments, attendance, the previous minutes, the
-    # group's visits, the follow-up with its owners, the meeting's attachments
-    with django_assert_num_queries(14):
+    # user with person, membership, meeting, members, items with the dates they were
+    # deferred from, their tasks, owners and study visits, attendance, the previous minutes,
+    # the group's visits, the follow-up with its owners, the attachments of the meeting and
+    # its items
+    with django_assert_num_queries(13):
         one = client.get(url).content.decode()
     fill(11, 7)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         twelve = client.get(url).content.decode()
     assert one.count('class="editor-item"') == 1 and twelve.count('class="editor-item"') == 12
 
@@ -658,8 +683,11 @@ def test_the_editor_is_one_document_with_hooks_for_the_projector_and_a_plain_fal
     anne, meeting, item, group
 ):
     earlier = make_meeting(group, starts_at=meeting.starts_at - timedelta(days=14))
-    make_item(earlier, "Resan", decision="att åka buss", outcome="deferred")
+    resan = make_item(earlier, "Resan", decision="att åka buss", outcome="deferred")
+    make_item(meeting, "Resan", deferred_from=resan)
     text = anne.get(_url("meetings:edit", meeting)).content.decode()
+    when = date_format(timezone.localtime(earlier.starts_at), "DATE_FORMAT")
+    assert f"Bordlagd vid mötet den {when}." in text
     assert f'data-meeting="{meeting.pk}"' in text and f'data-item="{item.pk}"' in text
     # Without JavaScript: a Save button per item and a link to the full task form.
     assert "Spara punkten" in text
@@ -667,5 +695,12 @@ def test_the_editor_is_one_document_with_hooks_for_the_projector_and_a_plain_fal
     assert 'name="owners"' not in text
     # The shortcuts are listed, the previous minutes one click away, the finish section kept.
     assert 'id="kortkommandon"' in text and "Alt</kbd> + <kbd>Skift</kbd>" in text
-    assert "Förra mötet" in text and "att åka buss" in text
+    # The previous minutes' items are read when their panel is opened (htmx); without
+    # JavaScript its link, and its URL, lead to the previous meeting's page.
+    assert "Förra mötet" in text and "att åka buss" not in text
+    panel_url = _url("meetings:previous_minutes", meeting)
+    assert f'hx-get="{panel_url}"' in text and f'href="{earlier.get_absolute_url()}"' in text
+    panel = anne.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<strong>Resan</strong>" in panel and "att åka buss" in panel and "bordlagd" in panel
+    assert anne.get(panel_url).url == earlier.get_absolute_url()
     assert '<section aria-labelledby="klart-rubrik" class="finish">' in text

@@ -88,6 +88,8 @@ MATRIX = {
     # w.meeting is a draft: members see date and place on its page, only facilitators edit.
     "meetings:detail": ("get", lambda w: _meeting(w), staff(OK)),
     "meetings:edit": ("get", lambda w: _meeting(w), staff(403, OK)),
+    # The editor's side panel: to the meeting before, or 404 if there is none.
+    "meetings:previous_minutes": ("get", lambda w: _meeting(w), staff(403, (302, 404))),
     "meetings:start_writing": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:approve": ("post", lambda w: _meeting(w), staff(403, 302)),
     "meetings:close": ("get", lambda w: _meeting(w), staff(403, OK)),

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from meetings.models import AgendaItem, Meeting
 from tests.e2e.conftest import log_in
 
@@ -49,3 +51,22 @@ def test_text_that_was_not_saved_is_offered_back_after_a_reload(page, demo):
     status = page.locator(f"#punkt-{item.pk} [data-autosave-status]")
     status.filter(has_text="Sparat kl.").wait_for()
     assert AgendaItem.objects.get(pk=item.pk).decision == "att Eva och Barbro skriver rapporten"
+
+
+def test_the_previous_minutes_open_in_their_panel(page, demo):
+    meeting, _item = _draft_item()
+    previous = (
+        meeting.group.meetings.filter(starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    log_in(page, "anne@exempel.se")
+    page.wait_for_url("**/")
+    page.goto(f"/grupper/foraldragruppen/moten/{meeting.pk}/skriv/")
+    panel = page.locator(".previous-minutes")
+    panel.locator("summary").click()
+    # Read when opened (htmx), not with the editor page.
+    expect(panel.locator(".previous-items li").first).to_contain_text(
+        previous.items.first().heading
+    )
