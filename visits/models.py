@@ -234,16 +234,21 @@ class StudyVisit(models.Model):
 
 class ParticipantQuerySet(models.QuerySet):
     def upcoming_for(self, person, memberships):
-        """The person's places on upcoming visits of their groups (the start page)."""
-        return (
+        """The person's places on upcoming visits of their groups (the start page), each
+        visit with its group taken from the memberships rather than joined again."""
+        groups = {membership.group_id: membership.group for membership in memberships}
+        places = list(
             self.filter(
                 person=person,
-                visit__group_id__in=[m.group_id for m in memberships],
+                visit__group_id__in=groups,
                 visit__in=StudyVisit.objects.upcoming(),
             )
-            .select_related("visit__group")
+            .select_related("visit")
             .order_by(F("visit__starts_on").asc(nulls_last=True), "visit_id")
         )
+        for place in places:
+            place.visit.group = groups[place.visit.group_id]
+        return places
 
 
 class Participant(models.Model):
