@@ -117,7 +117,7 @@ class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
-        # An f-string an option: format_html_join's format_html an option was most of it.
+        # One f-string an option: format_html for each option was most of the widget's time.
         options = "".join(
             f'<option value="{conditional_escape(key)}"{" selected" * (str(key) in selected)}>'
             f"{conditional_escape(label)}</option>"

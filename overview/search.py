@@ -484,7 +484,7 @@ def _results(request, entries, form, bounded=False):
         number = min(number or 1, max(CANDIDATES // PER_PAGE, 1))
     page = counted_page(run_search(entries, query), number, PER_PAGE)
     page.more_than = None
-    if page.paginator.count > CANDIDATES:
+    if bounded and page.paginator.count > CANDIDATES:
         page.paginator.count = page.more_than = CANDIDATES
     with_excerpts(page.object_list, query)
     return page, query

@@ -396,6 +396,28 @@ def test_public_search_page_makes_the_same_number_of_queries_for_one_and_many_re
     assert len(response.context["page"]) == 20
 
 
+def test_the_public_search_is_not_bounded_and_every_page_of_it_can_be_reached(
+    client, group, facilitator, monkeypatch
+):
+    # Only the staff search on PostgreSQL ranks the newest CANDIDATES matches (_newest); the
+    # public search ranks and pages through all of them.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search, "PER_PAGE", 2)
+    group.is_public = True
+    group.save()
+    meeting = make_meeting(group)
+    for number in range(1, 6):
+        make_item(meeting, heading=f"Oslo {number}")
+    _publish(meeting, facilitator)
+    pages = [client.get(PUBLIC_SEARCH, {"q": "Oslo", "sida": n}) for n in (1, 2, 3)]
+    assert all(page.status_code == 200 for page in pages)
+    assert sorted(title for page in pages for title in _titles(page)) == [
+        f"Oslo {number}" for number in range(1, 6)
+    ]
+    assert "Fler än" not in pages[0].content.decode()
+    assert "5 träffar" in pages[0].content.decode()
+
+
 # What a member may read
 
 
