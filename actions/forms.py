@@ -32,14 +32,6 @@ def suggested_due_date(group_id, meeting=None):
     return timezone.localdate(upcoming) if upcoming else None
 
 
-def next_meeting_date(meeting):
-    """suggested_due_date() for a task from this meeting, looked up once per meeting (the
-    minutes editor suggests it under every item)."""
-    if not hasattr(meeting, "_next_meeting_date"):
-        meeting._next_meeting_date = suggested_due_date(meeting.group_id, meeting)
-    return meeting._next_meeting_date
-
-
 class TaskForm(forms.ModelForm):
     class Meta:
         model = ActionItem

@@ -77,16 +77,10 @@ def create(request, group_slug):
         group=group,
         initial={"due_date": suggested_due_date(group.pk, origin.get("meeting"))},
     )
-    item = origin.get("agenda_item")
-    if request.method == "POST":
-        if form.is_valid():
-            task = form.save()
-            if is_htmx(request) and item:
-                return _item_tasks(request, group, item, created=True)
-            messages.success(request, _("Uppgiften är skapad."))
-            return redirect(safe_next(request, _origin_url(task)))
-        if is_htmx(request) and item:
-            return _item_tasks(request, group, item, form)
+    if request.method == "POST" and form.is_valid():
+        task = form.save()
+        messages.success(request, _("Uppgiften är skapad."))
+        return redirect(safe_next(request, _origin_url(task)))
     return render(
         request,
         "actions/form.html",
@@ -155,7 +149,7 @@ def undo_quick_task(request, group_slug, pk):
 
 def _item_tasks_html(request, group, item):
     item = AgendaItem.objects.prefetch_related("action_items__owners").get(pk=item.pk)
-    context = {"item": item, "group": group, "quick_entry": True}
+    context = {"item": item, "group": group}
     return render_to_string("actions/_item_tasks.html", context, request=request)
 
 
@@ -164,31 +158,6 @@ def _origin_url(task):
     for origin in (task.agenda_item, task.meeting, task.study_visit, task):
         if origin is not None:
             return origin.get_absolute_url()
-
-
-def _item_tasks(request, group, item, form=None, created=False):
-    """The tasks under one agenda item of the minutes editor, with the form for a new one."""
-    item = (
-        AgendaItem.objects.select_related("meeting")
-        .prefetch_related("action_items__owners")
-        .get(pk=item.pk)
-    )
-    members = list(
-        Person.objects.filter(memberships__in=group.memberships.active()).order_by(
-            "first_name", "known_as", "id"
-        )
-    )
-    context = {
-        "item": item,
-        "group": group,
-        "members": members,
-        "task_form": form,
-        "created": created,
-        "item_tasks_next": safe_next(request, ""),
-    }
-    if form is not None:
-        context["checked_owners"] = form.data.getlist("owners")
-    return render(request, "actions/_item_tasks.html", context)
 
 
 @login_required

@@ -23,7 +23,6 @@ from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.module_loading import import_string
 from jinja2 import Environment
 
 from groupwork.markdown import render_markdown
@@ -108,9 +107,8 @@ def _formatted(value, zone, format, language):
     return defaultfilters.date(value, format)
 
 
-def environment(globals=(), **options):
-    """The environment; `globals` names functions of the apps by dotted path (the settings'
-    TEMPLATES), as Django's templates load an app's tags."""
+def environment(**options):
+    """The environment of the settings' TEMPLATES."""
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     # Old-style: _("... %(date)s")|format(date=...) as in Python, which `make messages` (Django's
     # makemessages, reading these files as it reads Django's templates) finds and extracts.
@@ -118,7 +116,6 @@ def environment(globals=(), **options):
         gettext=translation.gettext, ngettext=translation.ngettext, newstyle=False
     )
     env.globals.update(url=url, static=static, csrf_field=csrf_field)
-    env.globals.update({path.rsplit(".", 1)[1]: import_string(path) for path in globals})
     env.filters.update(
         date=date,
         capfirst=defaultfilters.capfirst,

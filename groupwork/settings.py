@@ -103,7 +103,6 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "groupwork.jinja2.environment",
-            "globals": ["actions.forms.next_meeting_date"],
         },
     },
 ]

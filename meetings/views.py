@@ -272,7 +272,6 @@ def _editor_context(meeting, membership):
         "form": form,
         "items": items,
         "outcomes": AgendaItem.Outcome.choices,
-        "quick_entry": True,
         "members": members,
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
@@ -487,7 +486,7 @@ def add_item(request, membership, meeting):
         context = {
             "new_item": item, "number": index + 1, "meeting": meeting, "group": meeting.group,
             "group_visits": list(meeting.group.study_visits.active()),
-            "outcomes": AgendaItem.Outcome.choices, "quick_entry": True, "item_attachments": {},
+            "outcomes": AgendaItem.Outcome.choices, "item_attachments": {},
             "linked_visits": {},
         }
         return render(request, "meetings/_editor_item.html", context)
