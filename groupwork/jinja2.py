@@ -120,6 +120,7 @@ def environment(**options):
         date=date,
         capfirst=defaultfilters.capfirst,
         filesizeformat=defaultfilters.filesizeformat,
+        linebreaks=defaultfilters.linebreaks_filter,
         markdown=render_markdown,
     )
     return env

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
@@ -87,7 +88,12 @@ def _follow_up(meeting):
     """
     tasks = list(meeting.group.action_items.follow_up_rows(meeting, FOLLOW_UP_LIMIT))
     more = tasks[0].follow_up_total - len(tasks) if tasks else 0
-    return {"follow_up": tasks, "follow_up_more": more}
+    text = ngettext("och %(counter)s uppgift till", "och %(counter)s uppgifter till", more)
+    return {
+        "follow_up": tasks,
+        "follow_up_more": more,
+        "follow_up_more_text": text % {"counter": more},
+    }
 
 
 @login_required
