@@ -704,3 +704,16 @@ def test_the_editor_is_one_document_with_hooks_for_the_projector_and_a_plain_fal
     assert "<strong>Resan</strong>" in panel and "att åka buss" in panel and "bordlagd" in panel
     assert anne.get(panel_url).url == earlier.get_absolute_url()
     assert '<section aria-labelledby="klart-rubrik" class="finish">' in text
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_previous_minutes_panel_makes_a_fixed_number_of_queries(
+    anne, group, meeting, count, django_assert_num_queries
+):
+    earlier = make_meeting(group, starts_at=meeting.starts_at - timedelta(days=14))
+    for n in range(count):
+        make_item(earlier, f"Punkt {n}", decision=f"Beslut {n}")
+    # The user, the membership, the meeting, the meeting before it and its items.
+    with django_assert_num_queries(5):
+        panel = anne.get(_url("meetings:previous_minutes", meeting), HTTP_HX_REQUEST="true")
+    assert panel.content.decode().count("<li>") == count
