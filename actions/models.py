@@ -115,18 +115,29 @@ class ActionItemQuerySet(models.QuerySet):
         )
 
 
-class TaskRow:
+class TaskRules:
+    """What a task (ActionItem) and a row of one (TaskRow) decide alike."""
+
+    def can_be_changed_by(self, membership, user):
+        """Whether they may tick it off: a facilitator of its group, or one of its owners."""
+        if membership is not None and membership.group_id == self.group_id:
+            if membership.is_facilitator:
+                return True
+        return self.is_owned_by(getattr(user, "person", None))
+
+    @staticmethod
+    def overdue(status, due_date, today):
+        return status == ActionItem.Status.OPEN and due_date is not None and due_date < today
+
+
+class TaskRow(TaskRules):
     """One task as a row of tasks shows it (ActionItemQuerySet.rows()): the values read, and
     what the rows' templates ask of a task (templates/jinja2/actions/rows.html, tasks.html)."""
 
     def __init__(self, values, today):
         self.__dict__.update(values)
         self.pk = self.id
-        self.is_overdue = (
-            self.status == ActionItem.Status.OPEN
-            and self.due_date is not None
-            and self.due_date < today
-        )
+        self.is_overdue = self.overdue(self.status, self.due_date, today)
         self.owner_ids = set()
         self.owner_names = []
 
@@ -140,12 +151,7 @@ class TaskRow:
     def get_status_display(self):
         return ActionItem.Status(self.status).label
 
-    def can_be_changed_by(self, membership, user):
-        """As ActionItem.can_be_changed_by."""
-        if membership is not None and membership.group_id == self.group_id:
-            if membership.is_facilitator:
-                return True
-        person = getattr(user, "person", None)
+    def is_owned_by(self, person):
         return person is not None and person.pk in self.owner_ids
 
 
@@ -169,7 +175,7 @@ class _TaskRows(ValuesIterable):
         yield from rows.values()
 
 
-class ActionItem(models.Model):
+class ActionItem(TaskRules, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("öppen")
         DONE = "done", _("klar")
@@ -251,22 +257,11 @@ class ActionItem(models.Model):
 
     @property
     def is_overdue(self):
-        return (
-            self.status == self.Status.OPEN
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
+        return self.overdue(self.status, self.due_date, timezone.localdate())
 
     def is_owned_by(self, person):
         # Iterates the owners so that a prefetch (lists, start page) costs no query.
         return person is not None and any(owner.pk == person.pk for owner in self.owners.all())
-
-    def can_be_changed_by(self, membership, user):
-        """Whether they may tick it off: a facilitator of its group, or one of its owners."""
-        if membership is not None and membership.group_id == self.group_id:
-            if membership.is_facilitator:
-                return True
-        return self.is_owned_by(getattr(user, "person", None))
 
     def complete(self, by, note=""):
         """Mark the task done. Returns False if it was done already (a second tab, a double click)."""
