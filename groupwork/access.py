@@ -15,13 +15,16 @@ def membership_for(request, group_slug, facilitator=False):
     person = getattr(request.user, "person", None)
     if person is None:
         raise Http404
-    membership = (
-        Membership.objects.active()
-        .select_related("group")
-        .filter(group__slug=group_slug, person=person)
-        .first()
-    )
-    if membership is None:
+    try:
+        # get(): one row at most (membership_unique_person), so no ORDER BY and its joins;
+        # whether it is active is asked of the row (Membership.is_active), which costs less
+        # than building the two conditions of Membership.objects.active() into the query.
+        membership = Membership.objects.select_related("group").get(
+            group__slug=group_slug, person_id=person.pk
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    if not membership.is_active:
         raise Http404
     membership.person = person  # loaded with the user already
     if facilitator and not membership.is_facilitator:

@@ -70,6 +70,7 @@ class Person(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
+        """Memberships active today (as Membership.is_active says of one)."""
         today = timezone.localdate()
         return self.filter(
             Q(active_from__isnull=True) | Q(active_from__lte=today),
@@ -110,6 +111,14 @@ class Membership(models.Model):
     @property
     def is_facilitator(self):
         return self.role == self.Role.FACILITATOR
+
+    @property
+    def is_active(self):
+        """Active today: the rule of Membership.objects.active(), for a row already read."""
+        today = timezone.localdate()
+        return (self.active_from is None or self.active_from <= today) and (
+            self.active_to is None or self.active_to >= today
+        )
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -320,15 +320,11 @@ class Meeting(models.Model):
         Meeting.objects.filter(pk=self.pk).update(reading_back=True)
 
     def status_changes(self):
-        """The recorded status changes (approve, reopen, cancel ...), newest first: when, why
-        and by whom, which is all the meeting page shows of them. Only those columns: a
-        history row holds a copy of the whole meeting, and reading it cost the meeting page
-        more than any other query (`self.history` also builds a manager class per call)."""
-        return (
-            apps.get_model("meetings", "HistoricalMeeting")
-            .objects.filter(id=self.pk, history_change_reason__gt="")
-            .select_related("history_user__person")
-            .only("history_date", "history_change_reason", "history_user__person__first_name")
+        """The recorded status changes (approve, reopen, cancel ...), newest first. The
+        meeting page reads only when, why and by whom (.values()): a history row holds a copy
+        of the whole meeting. (`self.history` would also build a manager class per call.)"""
+        return apps.get_model("meetings", "HistoricalMeeting").objects.filter(
+            id=self.pk, history_change_reason__gt=""
         )
 
     # The open site: publishing.gate decides whether these may happen.

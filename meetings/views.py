@@ -187,15 +187,26 @@ def detail(request, group_slug, pk):
         "items": list(meeting.items.all()),
     }
     if readable:
-        attendances = list(meeting.attendances.select_related("person"))
+        # As rows of the four things the page shows (an attendee's name: Attendance.name).
+        attendances = list(
+            meeting.attendances.values(
+                "present", "affiliation", "only_items", "guest_name", "person__first_name"
+            )
+        )
+        for attendance in attendances:
+            attendance["name"] = attendance["person__first_name"] or attendance["guest_name"]
         files = _attachments_by_item(meeting.attachments.visible_to(membership))
         for item in context["items"]:
             item.files = files.get(item.pk, [])
         context.update(
-            present=[a for a in attendances if a.present],
-            absent=[a for a in attendances if not a.present],
+            present=[a for a in attendances if a["present"]],
+            absent=[a for a in attendances if not a["present"]],
             meeting_attachments=files.get(None, []),
-            status_changes=list(meeting.status_changes()),
+            status_changes=list(
+                meeting.status_changes().values(
+                    "history_date", "history_change_reason", by=F("history_user__person__first_name")
+                )
+            ),
             can_approve=meeting.status == Meeting.Status.DRAFT
             and meeting.can_be_approved_by(membership),
         )

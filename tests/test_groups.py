@@ -1,7 +1,9 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groupwork.models import Membership
 
@@ -45,6 +47,32 @@ def test_ended_membership_no_longer_opens_the_group(client, group, member):
     Membership.objects.filter(person=member).update(active_to="2020-01-01")
     client.force_login(member.user)
     assert client.get(reverse("groupwork:group", args=[group.slug])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "active_from, active_to, opens",
+    [
+        (None, None, True),
+        (-1, 0, True),  # the last day
+        (0, None, True),  # the first day
+        (1, None, False),  # not yet
+        (None, -1, False),  # ended yesterday
+    ],
+)
+def test_a_membership_opens_the_group_on_the_days_it_is_active(
+    client, group, member, active_from, active_to, opens
+):
+    """membership_for asks the row (Membership.is_active); the lists ask the database
+    (Membership.objects.active()): both say the same of the same days."""
+    today = timezone.localdate()
+    days = {key: None if n is None else today + timedelta(days=n) for key, n in
+            (("active_from", active_from), ("active_to", active_to))}
+    Membership.objects.filter(person=member).update(**days)
+    client.force_login(member.user)
+    status = client.get(reverse("groupwork:group", args=[group.slug])).status_code
+    assert status == (200 if opens else 404)
+    assert Membership.objects.active().filter(person=member).exists() is opens
+    assert Membership.objects.get(person=member).is_active is opens
 
 
 def test_facilitator_makes_a_member_facilitator(client, group, facilitator, member):

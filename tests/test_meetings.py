@@ -293,6 +293,24 @@ def test_outsider_gets_404_for_other_groups_meeting(client, group, outsider, oth
     assert client.post(approve).status_code == 404
 
 
+def test_meeting_page_names_who_wrote_adjusted_approved_and_changed_it_by_first_name(
+    client, group, facilitator, member
+):
+    facilitator.user.last_name = "Holmström"
+    facilitator.user.save()
+    meeting = make_meeting(group, status="draft", note_taker=facilitator, adjuster=member)
+    Attendance.objects.create(meeting=meeting, person=member, affiliation="Föräldrar")
+    Attendance.objects.create(meeting=meeting, guest_name="Gästen", present=False)
+    meeting.approve(by=facilitator.user)
+    client.force_login(member.user)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Vid pennan</dt><dd>Anne</dd>" in page and "Justerare</dt><dd>Barbro</dd>" in page
+    assert "av Anne" in page and '<p class="signature">/Anne</p>' in page
+    assert "Barbro (Föräldrar)" in page and "Frånvarande:</strong> Gästen" in page
+    assert "Justerat (Anne)" in page  # "Justering och rättelser"
+    assert "Holmström" not in page
+
+
 @pytest.mark.parametrize("count", [1, 6])
 def test_meeting_page_makes_a_fixed_number_of_queries(
     client, group, facilitator, count, django_assert_num_queries
