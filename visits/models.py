@@ -13,19 +13,26 @@ class StudyVisitQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=StudyVisit.Status.CANCELLED)
 
-    def _still_ahead(self):
+    @staticmethod
+    def _still_ahead(prefix=""):
         # An idea without a date is still ahead of the group; a visit ends on its last day.
+        # `prefix` names the visit from a row that points to it ("visit__").
         today = timezone.localdate()
-        return Q(starts_on__isnull=True) | Q(starts_on__gte=today) | Q(ends_on__gte=today)
+        return (
+            Q(**{f"{prefix}starts_on__isnull": True})
+            | Q(**{f"{prefix}starts_on__gte": today})
+            | Q(**{f"{prefix}ends_on__gte": today})
+        )
 
     def upcoming(self):
         """Not yet done or cancelled, and not in the past: the top of the group's visits page."""
-        return (
-            self.active()
-            .exclude(status=StudyVisit.Status.DONE)
-            .filter(self._still_ahead())
-            .order_by(F("starts_on").asc(nulls_last=True), "id")
-        )
+        return self.filter(self._upcoming()).order_by(F("starts_on").asc(nulls_last=True), "id")
+
+    @classmethod
+    def _upcoming(cls, prefix=""):
+        """upcoming()'s condition; `prefix` as for _still_ahead()."""
+        over = [StudyVisit.Status.DONE, StudyVisit.Status.CANCELLED]
+        return ~Q(**{f"{prefix}status__in": over}) & cls._still_ahead(prefix)
 
     def past(self):
         """Done, cancelled or with dates behind us, most recent first."""
@@ -237,12 +244,11 @@ class ParticipantQuerySet(models.QuerySet):
         """The person's places on upcoming visits of their groups (the start page), each
         visit with its group taken from the memberships rather than joined again."""
         groups = {membership.group_id: membership.group for membership in memberships}
+        # StudyVisit.objects.upcoming()'s condition on the joined visit (not a subquery of
+        # it, which cost a fifth more to build).
         places = list(
-            self.filter(
-                person=person,
-                visit__group_id__in=groups,
-                visit__in=StudyVisit.objects.upcoming(),
-            )
+            self.filter(StudyVisitQuerySet._upcoming("visit__"), person=person)
+            .filter(visit__group_id__in=groups)
             .select_related("visit")
             .order_by(F("visit__starts_on").asc(nulls_last=True), "visit_id")
         )
