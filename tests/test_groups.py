@@ -17,6 +17,19 @@ def test_start_page_lists_my_groups(client, group, other_group, member):
     assert "Socialchefsnätverket" not in page
 
 
+def test_start_page_of_an_administrator_or_a_former_member_says_why_it_is_empty(
+    client, django_user_model, group, member
+):
+    admin = django_user_model.objects.create_superuser("admin", "admin@exempel.se", "x")
+    client.force_login(admin)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Du är administratör." in page and "<h1>Start</h1>" in page
+    Membership.objects.filter(person=member).update(active_to="2020-01-01")
+    client.force_login(member.user)
+    page = client.get(reverse("groupwork:home")).content.decode()
+    assert "Du är inte med i någon grupp just nu." in page and "Föräldragruppen" not in page
+
+
 def test_member_sees_the_group_by_first_name_without_emails(client, group, facilitator, member):
     client.force_login(member.user)
     page = client.get(reverse("groupwork:group", args=[group.slug])).content.decode()
