@@ -271,31 +271,24 @@ def _visits_by_item(meeting):
 
 
 def _editor_context(meeting, membership):
+    """The editor's page. Its forms (the meeting's fields, the items, a new item, a guest, an
+    attachment) are written by its templates from these values, with the names and ids of
+    their Django forms: the forms themselves are built only for what is posted."""
     group = meeting.group
     members = _members(group)
-    # The note taker's and adjuster's choices are the members loaded already, written out by
-    # meetings/_editor_meeting.html: no second query, and no option rendered by a widget.
-    form = MeetingEditForm(instance=meeting, people=Person.objects.none())
-    items = _items(meeting)
     attachments = _attachments_by_item(meeting.attachments.all())
-    attachment_form = AttachmentForm(meeting=meeting)
-    attachment_form.fields["item"].widget.choices = [
-        ("", attachment_form.fields["item"].empty_label)
-    ] + [(item.pk, str(item)) for item in items]
     return {
         "group": group,
         "membership": membership,
         "meeting": meeting,
-        "form": form,
-        "items": items,
+        "items": _items(meeting),
         "outcomes": AgendaItem.Outcome.choices,
         "members": members,
         "group_visits": list(group.study_visits.active()),
         **_follow_up(meeting),
         **_attendance_context(meeting, members),
         "previous_meeting": _previous_meeting(meeting),
-        "new_item_form": NewItemForm(),
-        "attachment_form": attachment_form,
+        "attachment_max_bytes": settings.ATTACHMENT_MAX_BYTES,
         "item_attachments": attachments,
         "linked_visits": _visits_by_item(meeting),
         "meeting_attachments": attachments.get(None, []),
@@ -562,7 +555,6 @@ def _attendance_context(meeting, members):
     return {
         "attendance_rows": _attendance_rows(members, attendances),
         "guests": [a for a in attendances if a.person_id is None],
-        "guest_form": GuestForm(),
     }
 
 

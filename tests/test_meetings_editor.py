@@ -426,6 +426,42 @@ def test_a_forbidden_attachment_gets_a_clear_message(anne, meeting, item, name, 
     assert not Attachment.objects.exists()
 
 
+def test_a_refused_attachment_ties_its_error_to_the_field_and_keeps_the_chosen_item(
+    anne, meeting, item
+):
+    upload = SimpleUploadedFile("program.exe", b"MZ...")
+    response = anne.post(_url("meetings:upload", meeting), {"file": upload, "item": item.pk})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert '<div class="field field-error">' in text
+    assert 'aria-invalid="true" aria-describedby="id_file_helptext id_file_error"' in text
+    assert '<p class="error" id="id_file_error">Filtypen' in text
+    assert f'<option value="{item.pk}" selected>Osloresan</option>' in text
+    assert '<option value="">Hela mötet</option>' in text
+
+
+def test_the_editor_writes_the_meetings_fields_with_the_labels_and_values_of_its_form(
+    anne, meeting, facilitator
+):
+    meeting.title, meeting.location_is_public = "Vår <planering>", True
+    meeting.note_taker = facilitator
+    meeting.save()
+    text = anne.get(_url("meetings:edit", meeting)).content.decode()
+    starts = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+    assert (
+        '<label for="id_title">Rubrik</label><input type="text" name="title" '
+        'value="Vår &lt;planering&gt;" maxlength="200" id="id_title">'
+    ) in text
+    assert f'name="starts_at" value="{starts}" required id="id_starts_at">' in text
+    assert '<input type="datetime-local" name="ends_at" id="id_ends_at">' in text
+    assert 'id="id_location_is_public" checked>' in text
+    note_taker = text.split('id="id_note_taker">')[1].split("</select>")[0]
+    assert f'<option value="{facilitator.pk}" selected>' in note_taker
+    assert '<option value="" selected>' in text.split('id="id_adjuster">')[1]
+    assert '<label for="id_guest_name">Gästens förnamn <span class="required">' in text
+    assert '<label for="id_heading">Ny punkt <span class="required">' in text
+
+
 def test_an_attachment_is_removed(anne, meeting):
     anne.post(_url("meetings:upload", meeting), {"file": SimpleUploadedFile("a.txt", b"hej")})
     attachment = Attachment.objects.get()
