@@ -517,6 +517,33 @@ def test_visit_and_meeting_and_task_are_linked_both_ways(client, group, facilita
     assert "Boka buss" in page and "Anne" in page
 
 
+def test_visit_page_lists_each_tasks_owners_in_name_order_its_due_date_and_status(
+    client, group, facilitator, member
+):
+    visit = make_visit(group)
+    make_task(
+        group,
+        owners=[member, facilitator],
+        title="Boka buss",
+        study_visit=visit,
+        due_date=date(2030, 5, 6),
+    )
+    make_task(group, title="Skriv frågorna", study_visit=visit, status="done")
+    client.force_login(member.user)
+    page = " ".join(_page(client.get(visit.get_absolute_url())).split())
+    assert "Boka buss</a> <span class=\"muted\">– Anne, Barbro, senast 6 maj 2030</span>" in page
+    assert "Skriv frågorna</a> <span class=\"muted\">– ingen ansvarig</span>" in page
+    assert '<span class="badge">öppen</span>' in page and '<span class="badge">klar</span>' in page
+    assert page.index("Boka buss") < page.index("Skriv frågorna")
+
+
+def test_visit_page_never_carries_the_notes_of_a_linked_item(client, group, facilitator):
+    visit = _visit_planned_at(group, "approved")
+    client.force_login(facilitator.user)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Vi åker buss den 6 maj." in page and "Vi pratade om bussen." not in page
+
+
 def test_visit_page_offers_a_new_task_for_the_visit_when_tasks_exist(client, group, facilitator):
     visit = make_visit(group)
     client.force_login(facilitator.user)
