@@ -93,7 +93,7 @@ def detail(request, group_slug, pk):
         "tasks": tasks,
         "can_write_report": visit.can_write_report(membership, participants),
     }
-    if membership.is_facilitator:
+    if membership.is_facilitator and visit.is_upcoming:
         context["invite_form"] = InviteMembersForm(visit=visit)
         context["guest_form"] = GuestForm()
     return render(request, "visits/detail.html", context)
