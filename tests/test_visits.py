@@ -266,6 +266,25 @@ def test_facilitator_invites_members_and_adds_a_guest(client, group, facilitator
     assert "Nacka kommun" in page and "Inbjuden" in page
 
 
+def test_facilitator_sees_a_box_for_each_member_not_yet_invited_read_by_one_query(
+    client, group, facilitator, member, django_assert_num_queries
+):
+    eva = make_member(group, "Eva")
+    visit = make_visit(group, "Oslo", starts_on=SOON, status="booked")
+    Participant.objects.create(visit=visit, person=member)
+    client.force_login(facilitator.user)
+    # user with person, membership, visit, participants, linked items, tasks, members to invite
+    with django_assert_num_queries(7):
+        page = _page(client.get(visit.get_absolute_url()))
+    assert "Bjud in medlemmar" in page
+    boxes = page.count('name="people"')
+    assert boxes == 2 and f'value="{eva.pk}"' in page and f'value="{facilitator.pk}"' in page
+    Participant.objects.create(visit=visit, person=eva)
+    Participant.objects.create(visit=visit, person=facilitator)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Bjud in medlemmar" not in page and "Lägg till en gäst" in page
+
+
 def test_a_guest_without_a_name_is_refused_and_the_role_is_kept(client, group, facilitator):
     visit = make_visit(group)
     client.force_login(facilitator.user)

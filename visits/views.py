@@ -94,7 +94,12 @@ def detail(request, group_slug, pk):
         "can_write_report": visit.can_write_report(membership, participants),
     }
     if membership.is_facilitator and visit.is_upcoming:
-        context["invite_form"] = InviteMembersForm(visit=visit)
+        invite_form = InviteMembersForm(visit=visit)
+        # The members to invite read once, for whether there are any and for their boxes
+        # (list() would count them first by a query of its own).
+        people = invite_form.fields["people"]
+        people.choices = [choice for choice in people.choices]
+        context["invite_form"] = invite_form
         context["guest_form"] = GuestForm()
     return render(request, "visits/detail.html", context)
 
