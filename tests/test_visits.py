@@ -266,6 +266,25 @@ def test_facilitator_invites_members_and_adds_a_guest(client, group, facilitator
     assert "Nacka kommun" in page and "Inbjuden" in page
 
 
+def test_facilitator_sees_a_box_for_each_member_not_yet_invited_read_by_one_query(
+    client, group, facilitator, member, django_assert_num_queries
+):
+    eva = make_member(group, "Eva")
+    visit = make_visit(group, "Oslo", starts_on=SOON, status="booked")
+    Participant.objects.create(visit=visit, person=member)
+    client.force_login(facilitator.user)
+    # user with person, membership, visit, participants, linked items, tasks, members to invite
+    with django_assert_num_queries(7):
+        page = _page(client.get(visit.get_absolute_url()))
+    assert "Bjud in medlemmar" in page
+    boxes = page.count('name="people"')
+    assert boxes == 2 and f'value="{eva.pk}"' in page and f'value="{facilitator.pk}"' in page
+    Participant.objects.create(visit=visit, person=eva)
+    Participant.objects.create(visit=visit, person=facilitator)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Bjud in medlemmar" not in page and "Lägg till en gäst" in page
+
+
 def test_a_guest_without_a_name_is_refused_and_the_role_is_kept(client, group, facilitator):
     visit = make_visit(group)
     client.force_login(facilitator.user)
@@ -515,6 +534,33 @@ def test_visit_and_meeting_and_task_are_linked_both_ways(client, group, facilita
     page = _page(client.get(visit.get_absolute_url()))
     assert reverse("meetings:detail", args=[group.slug, item.meeting.pk]) in page
     assert "Boka buss" in page and "Anne" in page
+
+
+def test_visit_page_lists_each_tasks_owners_in_name_order_its_due_date_and_status(
+    client, group, facilitator, member
+):
+    visit = make_visit(group)
+    make_task(
+        group,
+        owners=[member, facilitator],
+        title="Boka buss",
+        study_visit=visit,
+        due_date=date(2030, 5, 6),
+    )
+    make_task(group, title="Skriv frågorna", study_visit=visit, status="done")
+    client.force_login(member.user)
+    page = " ".join(_page(client.get(visit.get_absolute_url())).split())
+    assert "Boka buss</a> <span class=\"muted\">– Anne, Barbro, senast 6 maj 2030</span>" in page
+    assert "Skriv frågorna</a> <span class=\"muted\">– ingen ansvarig</span>" in page
+    assert '<span class="badge">öppen</span>' in page and '<span class="badge">klar</span>' in page
+    assert page.index("Boka buss") < page.index("Skriv frågorna")
+
+
+def test_visit_page_never_carries_the_notes_of_a_linked_item(client, group, facilitator):
+    visit = _visit_planned_at(group, "approved")
+    client.force_login(facilitator.user)
+    page = _page(client.get(visit.get_absolute_url()))
+    assert "Vi åker buss den 6 maj." in page and "Vi pratade om bussen." not in page
 
 
 def test_visit_page_offers_a_new_task_for_the_visit_when_tasks_exist(client, group, facilitator):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +14,8 @@ from groupwork.access import membership_for
 from groupwork.diff import word_diff
 from groupwork.http import is_htmx, safe_next, whole_number
 from groupwork.markdown import render_markdown
-from meetings.models import AgendaItem
+from groupwork.models import Person
+from meetings.models import AgendaItem, Meeting
 from visits.access import visit_for
 from visits.forms import GuestForm, InviteMembersForm, ParticipantForm, ReportForm, StudyVisitForm
 from visits.models import Participant, StudyVisit
@@ -54,15 +56,32 @@ def create(request, group_slug):
 def detail(request, group_slug, pk):
     membership, visit = visit_for(request, group_slug, pk)
     participants = list(visit.participants.select_related("person"))
+    # What the page shows of the items and their meetings, as values (half the cost of items
+    # with their meetings), and never a draft's notes.
     linked_items = list(
-        visit.agenda_items.select_related("meeting").order_by("meeting__starts_at", "position")
+        visit.agenda_items.order_by("meeting__starts_at", "position").values(
+            "id", "heading", "decision", "meeting_id",
+            "meeting__starts_at", "meeting__status", "meeting__adjuster_id",
+        )
     )
     for item in linked_items:
         # The meeting page's rule: a draft's text is for facilitators and the adjuster.
-        item.readable = item.meeting.can_be_read_by(membership)
-        if not item.readable:
-            item.notes = item.decision = item.internal_notes = ""
-    tasks = list(visit.action_items.prefetch_related("owners"))
+        meeting = Meeting(status=item["meeting__status"], adjuster_id=item["meeting__adjuster_id"])
+        item["readable"] = meeting.can_be_read_by(membership)
+        if not item["readable"]:
+            item["decision"] = ""
+    # The tasks as values too, and their owners' names by one query more (as Person orders
+    # them) only when there are tasks.
+    tasks = list(visit.action_items.values("id", "title", "status", "due_date"))
+    if tasks:
+        owners = {task["id"]: [] for task in tasks}
+        people = Person.objects.filter(action_items__in=owners)
+        for person in people.annotate(task_id=F("action_items")):
+            owners[person.task_id].append(str(person))
+        Status = visit.action_items.model.Status  # ActionItem's: visits does not import actions
+        for task in tasks:
+            task["owners"] = owners[task["id"]]
+            task["status_label"] = Status(task["status"]).label
     own = next((p for p in participants if p.person_id == membership.person_id), None)
     context = {
         "group": visit.group,
@@ -74,8 +93,13 @@ def detail(request, group_slug, pk):
         "tasks": tasks,
         "can_write_report": visit.can_write_report(membership, participants),
     }
-    if membership.is_facilitator:
-        context["invite_form"] = InviteMembersForm(visit=visit)
+    if membership.is_facilitator and visit.is_upcoming:
+        invite_form = InviteMembersForm(visit=visit)
+        # The members to invite read once, for whether there are any and for their boxes
+        # (list() would count them first by a query of its own).
+        people = invite_form.fields["people"]
+        people.choices = [choice for choice in people.choices]
+        context["invite_form"] = invite_form
         context["guest_form"] = GuestForm()
     return render(request, "visits/detail.html", context)
 
