@@ -49,6 +49,10 @@ class ActionItemQuerySet(models.QuerySet):
         rows._iterable_class = _TaskRows  # as values() sets ValuesIterable
         return rows
 
+    def rows_of(self, chosen):
+        """rows() of the tasks whose ids the subquery `chosen` gives, in order (in_order())."""
+        return self.filter(pk__in=chosen).in_order().rows()
+
     def for_start_page(self, person, groups):
         """A person's open tasks in their groups, and those they finished in the last two weeks."""
         recently = timezone.now() - timedelta(days=14)
