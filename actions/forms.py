@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +104,17 @@ class NoteForm(forms.Form):
     )
 
 
+class _Choices(BaseChoiceIterator):
+    """Choices made as a list of (value, label), given to a field as they are: a field
+    normalizes a plain list anew, a dozen calls an option (the task list's hundred options)."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
 class TaskFilterForm(forms.Form):
     """The filters of the group's task list (all optional, read from the query string).
 
@@ -135,10 +147,13 @@ class TaskFilterForm(forms.Form):
         people = group.memberships.order_by(
             "person__first_name", "person__known_as", "person_id"
         ).values_list("person_id", "person__first_name", "person__known_as")
-        self.fields["owner"].choices = [("", _("Alla"))] + [
-            (pk, f"{first_name}, {known_as}" if known_as else first_name)
-            for pk, first_name, known_as in people
-        ]
+        self.fields["owner"].choices = _Choices(
+            [("", _("Alla"))]
+            + [
+                (pk, f"{first_name}, {known_as}" if known_as else first_name)
+                for pk, first_name, known_as in people
+            ]
+        )
         # A group meets for years: the meetings offered are those of the last twelve months,
         # or of the year chosen, each year a choice of its own (a few dozen options at most).
         # One query reads the meetings of either kind with the first and last meeting's dates.
@@ -168,14 +183,14 @@ class TaskFilterForm(forms.Form):
         years = []
         if first is not None:
             years = list(range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1))
-        self.fields["year"].choices = [("", _("Alla år"))] + [(y, str(y)) for y in years]
+        self.fields["year"].choices = _Choices([("", _("Alla år"))] + [(y, str(y)) for y in years])
         months = {number: str(name) for number, name in MONTHS.items()}
         offered = []
         for pk, starts_at, title, _first, _last in meetings:
             when = timezone.localtime(starts_at)
             if pk == named or (when.year == asked if asked in years else starts_at >= since):
                 offered.append((pk, _meeting_label(when, title, months)))
-        self.fields["meeting"].choices = [("", _("Alla"))] + offered
+        self.fields["meeting"].choices = _Choices([("", _("Alla"))] + offered)
 
     def select(self, name):
         """The field's select, its options written in Python: for a list of dozens of options
