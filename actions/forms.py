@@ -115,6 +115,18 @@ class _Choices(BaseChoiceIterator):
         return iter(self.choices)
 
 
+class _PersonChoiceField(forms.TypedChoiceField):
+    """A person's id among the choices, read as ModelChoiceField reads a primary key: int()
+    ("007" is 7), without a query for the person."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return str(int(value)) if value else value
+        except ValueError:
+            return value  # no choice: validate() refuses it
+
+
 class TaskFilterForm(forms.Form):
     """The filters of the group's task list (all optional, read from the query string).
 
@@ -134,9 +146,7 @@ class TaskFilterForm(forms.Form):
         ("none", _("Utan datum")),
     ]
 
-    owner = forms.TypedChoiceField(
-        label=_("Ansvarig"), coerce=int, empty_value=None, required=False
-    )
+    owner = _PersonChoiceField(label=_("Ansvarig"), coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     due = forms.ChoiceField(label=_("Klart senast"), choices=DUE_CHOICES, required=False)
     year = forms.TypedChoiceField(label=_("År"), coerce=int, empty_value=None, required=False)

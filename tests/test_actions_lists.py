@@ -275,6 +275,9 @@ def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilit
     assert response.status_code == 200
     assert ">Barbros uppgift</a>" in page and ">Annes uppgift</a>" not in page
     assert client.get(url, {"owner": "999999"}).status_code == 200
+    # An id is read as a number, as the person's primary key would be.
+    page = client.get(url, {"owner": f"00{member.pk}"}).content.decode()
+    assert ">Barbros uppgift</a>" in page and ">Annes uppgift</a>" not in page
 
 
 def test_group_list_is_paginated(client, group, facilitator):
