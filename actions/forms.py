@@ -1,11 +1,13 @@
-from datetime import timedelta
+from datetime import MAXYEAR, MINYEAR, timedelta
+from html import escape
 
 from django import forms
+from django.db import models
 from django.db.models import Exists, Max, Min, OuterRef, Q
-from django.forms.utils import flatatt
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.dates import MONTHS
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -102,26 +104,36 @@ class NoteForm(forms.Form):
     )
 
 
-class PlainSelect(forms.Select):
-    """A select whose options are written in Python rather than by a template include each:
-    for a list of hundreds of options that include is most of a page's time."""
+class _Choices(BaseChoiceIterator):
+    """Choices made as a list of (value, label), given to a field as they are: a field
+    normalizes a plain list anew, a dozen calls an option (the task list's hundred options)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in self.format_value(value)}
-        # One f-string an option: format_html for each option was most of the widget's time.
-        options = "".join(
-            f'<option value="{conditional_escape(key)}"{" selected" * (str(key) in selected)}>'
-            f"{conditional_escape(label)}</option>"
-            for key, label in self.choices
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options)
-        )
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+class _PersonChoiceField(forms.TypedChoiceField):
+    """A person's id among the choices, read as ModelChoiceField reads a primary key: int()
+    ("007" is 7), without a query for the person."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return str(int(value)) if value else value
+        except ValueError:
+            return value  # no choice: validate() refuses it
 
 
 class TaskFilterForm(forms.Form):
-    """The filters of the group's task list (all optional, read from the query string)."""
+    """The filters of the group's task list (all optional, read from the query string).
+
+    Its choices take two queries (a third only for a group without meetings to offer), and
+    the list's template (actions/_list.html) writes each filter with select(): the group's
+    people; the meetings offered together with the first and last meeting's dates, which give
+    the years."""
 
     STATUS_CHOICES = [("", _("Öppna"))] + [
         choice for choice in ActionItem.Status.choices if choice[0] != ActionItem.Status.OPEN
@@ -134,62 +146,83 @@ class TaskFilterForm(forms.Form):
         ("none", _("Utan datum")),
     ]
 
-    owner = forms.ModelChoiceField(
-        label=_("Ansvarig"),
-        queryset=Person.objects.none(),
-        required=False,
-        empty_label=_("Alla"),
-        widget=PlainSelect,
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=PlainSelect
-    )
-    due = forms.ChoiceField(
-        label=_("Klart senast"), choices=DUE_CHOICES, required=False, widget=PlainSelect
-    )
-    year = forms.TypedChoiceField(
-        label=_("År"), coerce=int, empty_value=None, required=False, widget=PlainSelect
-    )
+    owner = _PersonChoiceField(label=_("Ansvarig"), coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    due = forms.ChoiceField(label=_("Klart senast"), choices=DUE_CHOICES, required=False)
+    year = forms.TypedChoiceField(label=_("År"), coerce=int, empty_value=None, required=False)
     meeting = forms.TypedChoiceField(
-        label=_("Från mötet"), coerce=int, empty_value=None, required=False, widget=PlainSelect
+        label=_("Från mötet"), coerce=int, empty_value=None, required=False
     )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        people = Person.objects.filter(memberships__group=group).distinct()
-        self.fields["owner"].queryset = people
-        # The names only, not Person objects (as Person.__str__).
-        self.fields["owner"].choices = [("", self.fields["owner"].empty_label)] + [
-            (pk, f"{first_name}, {known_as}" if known_as else first_name)
-            for pk, first_name, known_as in people.values_list("pk", "first_name", "known_as")
-        ]
+        # Everyone who is or was a member (one membership each), as Person orders and names them.
+        people = group.memberships.order_by(
+            "person__first_name", "person__known_as", "person_id"
+        ).values_list("person_id", "person__first_name", "person__known_as")
+        self.fields["owner"].choices = _Choices(
+            [("", _("Alla"))]
+            + [
+                (pk, f"{first_name}, {known_as}" if known_as else first_name)
+                for pk, first_name, known_as in people
+            ]
+        )
         # A group meets for years: the meetings offered are those of the last twelve months,
         # or of the year chosen, each year a choice of its own (a few dozen options at most).
-        span = group.meetings.aggregate(first=Min("starts_at"), last=Max("starts_at"))
-        years = []
-        if span["first"] is not None:
-            first, last = (timezone.localtime(span[key]).year for key in ("first", "last"))
-            years = list(range(last, first - 1, -1))
-        self.fields["year"].choices = [("", _("Alla år"))] + [(y, str(y)) for y in years]
-        year = whole_number(self.data.get("year")) if self.is_bound else None
-        if year in years:
-            offered = Q(starts_at__year=year)
-        else:
-            offered = Q(starts_at__gte=timezone.now() - timedelta(days=365))
+        # One query reads the meetings of either kind with the first and last meeting's dates.
+        since = timezone.now() - timedelta(days=365)
+        asked = whole_number(self.data.get("year")) if self.is_bound else None
+        if asked is not None and not MINYEAR < asked < MAXYEAR:
+            asked = None
         # A meeting the address names (a bookmark, a link) stays a choice whatever its year.
         named = whole_number(self.data.get("meeting")) if self.is_bound else None
+        candidates = Q(starts_at__gte=since)
+        if asked is not None:
+            candidates |= Q(starts_at__year=asked)
         if named is not None:
-            offered |= Q(pk=named)
-        meetings = Meeting.objects.filter(group=group).filter(
-            offered, Exists(ActionItem.objects.filter(meeting=OuterRef("pk")))
+            candidates |= Q(pk=named)
+        meetings = list(
+            Meeting.objects.filter(group=group)
+            .filter(candidates, Exists(ActionItem.objects.filter(meeting=OuterRef("pk"))))
+            .annotate(first=_group_meetings("MIN", group), last=_group_meetings("MAX", group))
+            .order_by("-starts_at")
+            .values_list("id", "starts_at", "title", "first", "last")
         )
+        if meetings:
+            first, last = meetings[0][3], meetings[0][4]
+        else:  # none offered whatever the year: the years still come from every meeting
+            span = group.meetings.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+            first, last = span["first"], span["last"]
+        years = []
+        if first is not None:
+            first, last = timezone.localtime(first).year, timezone.localtime(last).year
+            years = list(range(last, first - 1, -1))
+        self.fields["year"].choices = _Choices([("", _("Alla år"))] + [(y, str(y)) for y in years])
         months = {number: str(name) for number, name in MONTHS.items()}
-        self.fields["meeting"].choices = [("", _("Alla"))] + [
-            (pk, _meeting_label(timezone.localtime(starts_at), title, months))
-            for pk, starts_at, title in meetings.order_by("-starts_at").values_list(
-                "id", "starts_at", "title"
-            )
-        ]
+        offered = []
+        for pk, starts_at, title, _first, _last in meetings:
+            when = timezone.localtime(starts_at)
+            if pk == named or (when.year == asked if asked in years else starts_at >= since):
+                offered.append((pk, _meeting_label(when, title, months)))
+        self.fields["meeting"].choices = _Choices([("", _("Alla"))] + offered)
+
+    def select(self, name):
+        """The field's select, its options written in Python: for a list of dozens of options
+        Django's widget templates were most of the page's time. The option the query string
+        names is selected (none if it names none of them), or the first without one."""
+        value = self.data.get(name) if self.is_bound else None
+        selected = "" if value is None else str(value)
+        # html.escape is what Django's escape() does, without its wrappers (a call an option).
+        options = "".join(
+            f'<option value="{key}"{" selected" * (key == selected)}>{escape(label)}</option>'
+            for key, label in ((str(key), str(label)) for key, label in self.fields[name].choices)
+        )
+        # A value that is no choice is ignored by filter(), and the select says so, as Django's
+        # widgets do.
+        invalid = ""
+        if self.is_bound and name in self.errors:
+            invalid = f' aria-describedby="id_{name}_error" aria-invalid="true"'
+        return mark_safe(f'<select name="{name}"{invalid} id="id_{name}">{options}</select>')
 
     def filter(self, tasks):
         """The tasks that pass the filters; an invalid value is ignored, as if not given."""
@@ -217,6 +250,17 @@ class TaskFilterForm(forms.Form):
         elif due == "none":
             tasks = tasks.filter(due_date__isnull=True)
         return tasks
+
+
+def _group_meetings(aggregate, group):
+    """MIN or MAX of the starts of all the group's meetings, for each row of a query: an end of
+    the index on (group, starts_at). Written out: two Subquery() of the ORM made building the
+    meetings' query cost twice the Python (2,400 -> 4,500 calls), more than a query of its own."""
+    return RawSQL(
+        f"SELECT {aggregate}(starts_at) FROM {Meeting._meta.db_table} WHERE group_id = %s",
+        (group.pk,),
+        output_field=models.DateTimeField(),
+    )
 
 
 def _meeting_label(when, title, months):

@@ -49,6 +49,10 @@ class ActionItemQuerySet(models.QuerySet):
         rows._iterable_class = _TaskRows  # as values() sets ValuesIterable
         return rows
 
+    def rows_of(self, chosen):
+        """rows() of the tasks whose ids the subquery `chosen` gives, in order (in_order())."""
+        return self.filter(pk__in=chosen).in_order().rows()
+
     def for_start_page(self, person, groups):
         """A person's open tasks in their groups, and those they finished in the last two weeks."""
         recently = timezone.now() - timedelta(days=14)
@@ -107,11 +111,10 @@ class ActionItemQuerySet(models.QuerySet):
         1.4 ms so)."""
         tasks = self.follow_up_for(meeting)
         total = tasks.order_by().values("group_id").annotate(count=Count("pk")).values("count")
-        return (
-            self.filter(pk__in=tasks.values("pk")[:limit])
-            .in_order()
-            .rows()
-            .annotate(follow_up_total=Subquery(total))
+        # The rows by their ids alone: with the group's filter again, Postgres read every task
+        # of the group to find the 30.
+        return ActionItem.objects.rows_of(tasks.values("pk")[:limit]).annotate(
+            follow_up_total=Subquery(total)
         )
 
 
@@ -232,8 +235,11 @@ class ActionItem(TaskRules, models.Model):
         verbose_name = _("uppgift")
         verbose_name_plural = _("uppgifter")
         indexes = [
-            # The group's task list, filtered by status and sorted by due date.
-            models.Index(fields=["group", "status", "due_date"], name="action_group_status_due"),
+            # The group's task list (actions.views.task_list), filtered by status and sorted by
+            # due date: its page of ids and its total are read from this index alone.
+            models.Index(
+                fields=["group", "status", "due_date", "id"], name="action_group_status_due_id"
+            ),
         ]
 
     def __str__(self):

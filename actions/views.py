@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from actions.access import task_for
@@ -56,13 +58,32 @@ def task_list(request, group_slug):
     membership = membership_for(request, group_slug)
     group = membership.group
     form = TaskFilterForm(request.GET or None, group=group)
-    tasks = form.filter(group.action_items.in_order()).rows()
-    page = counted_page(tasks, whole_number(request.GET.get("sida")), PAGE_SIZE)
+    tasks = form.filter(group.action_items.in_order())
+    page = counted_page(
+        tasks, whole_number(request.GET.get("sida")), PAGE_SIZE, rows=ActionItem.objects.rows_of
+    )
+    count = page.paginator.count
     return render(
         request,
         "actions/list.html",
-        {"group": group, "membership": membership, "form": form, "page": page},
+        {
+            "group": group,
+            "membership": membership,
+            "form": form,
+            "page": page,
+            # Made here: Jinja2's ngettext is not read by makemessages.
+            "count_text": ngettext("%(counter)s uppgift", "%(counter)s uppgifter", count)
+            % {"counter": count},
+            "page_link": functools.partial(_page_link, request),
+        },
     )
+
+
+def _page_link(request, number):
+    """The address of page `number` of a list, its filters kept ({% querystring sida=number %})."""
+    query = request.GET.copy()
+    query["sida"] = number
+    return f"?{query.urlencode()}"
 
 
 @login_required

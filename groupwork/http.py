@@ -4,7 +4,7 @@ the page of a list that the URL asks for."""
 import re
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, Func, Subquery, Value, Window
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -31,14 +31,31 @@ def safe_next(request, default):
     return default
 
 
-def counted_page(queryset, number, per_page):
-    """Page `number` of the queryset, its total counted by the same query (a window count)
-    rather than by a COUNT of its own; past the last page, the last page."""
+def counted_page(queryset, number, per_page, rows=None):
+    """Page `number` of the queryset, its total counted by the same query; past the last page,
+    the last page.
+
+    Without `rows`, a window count over the queryset's rows. With `rows`, a function that makes
+    the rows shown from a subquery of the page's ids (ActionItemQuerySet.rows_of: the tasks
+    joined to their group and origin), the page's ids are chosen and counted on the queryset
+    alone and only they are joined: a window count joins every row that matches (the task
+    list joined a group's 208 open tasks to show 25, 2.6 ms in Postgres)."""
     paginator = Paginator(queryset, per_page)
     number = number or 1
     offset = (number - 1) * per_page
-    rows = list(queryset.annotate(total=Window(Count("pk")))[offset : offset + per_page])
-    if not rows and number > 1:
-        return paginator.get_page(number)
-    paginator.count = rows[0].total if rows else 0
-    return Page(rows, number, paginator)
+    if rows is None:
+        page_rows = queryset.annotate(total=Window(Count("pk")))
+    else:
+        # COUNT(*) over the queryset's rows as a scalar subquery; Func, not Count, so that the
+        # subquery is not grouped by anything.
+        total = queryset.order_by().annotate(total=Func(Value(1), function="COUNT"))
+        chosen = queryset.values("pk")[offset : offset + per_page]
+        page_rows = rows(chosen).annotate(total=Subquery(total.values("total")))
+        offset = 0
+    page_rows = list(page_rows[offset : offset + per_page])
+    if not page_rows and number > 1:
+        if rows is None:
+            return paginator.get_page(number)
+        return counted_page(queryset, paginator.num_pages, per_page, rows)
+    paginator.count = page_rows[0].total if page_rows else 0
+    return Page(page_rows, number, paginator)

@@ -242,6 +242,29 @@ def test_the_meeting_filter_offers_the_last_twelve_months_and_each_year(
     assert ">Från förr</a>" in page and ">Från i höstas</a>" not in page
 
 
+def test_the_years_come_from_every_meeting_when_none_of_the_last_year_has_tasks(
+    client, group, facilitator, member
+):
+    old = make_meeting(group, starts_at=timezone.now() - timedelta(days=3 * 365))
+    make_meeting(group, starts_at=timezone.now() - timedelta(days=30))  # without tasks
+    make_task(group, [member], "Från förr", meeting=old)
+    old_year = timezone.localtime(old.starts_at).year
+    this_year = timezone.localtime(timezone.now() - timedelta(days=30)).year
+    client.force_login(facilitator.user)
+    url = reverse("actions:list", args=[group.slug])
+
+    page = client.get(url).content.decode()
+    years = re.search(r'<select name="year".*?</select>', page).group()
+    assert f'<option value="{old_year}">' in years and f'<option value="{this_year}">' in years
+    assert f'value="{old.pk}"' not in re.search(r'<select name="meeting".*?</select>', page).group()
+
+    # A year without meetings is no choice: the last twelve months are offered, as without one.
+    page = client.get(url, {"year": old_year - 5}).content.decode()
+    assert 'aria-invalid="true" id="id_year"' in page
+    assert f'value="{old.pk}"' not in re.search(r'<select name="meeting".*?</select>', page).group()
+    assert ">Från förr</a>" in page
+
+
 def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilitator, member):
     make_task(group, [facilitator], "Annes uppgift")
     make_task(group, [member], "Barbros uppgift")
@@ -252,6 +275,9 @@ def test_bad_filter_values_are_ignored_and_good_ones_kept(client, group, facilit
     assert response.status_code == 200
     assert ">Barbros uppgift</a>" in page and ">Annes uppgift</a>" not in page
     assert client.get(url, {"owner": "999999"}).status_code == 200
+    # An id is read as a number, as the person's primary key would be.
+    page = client.get(url, {"owner": f"00{member.pk}"}).content.decode()
+    assert ">Barbros uppgift</a>" in page and ">Annes uppgift</a>" not in page
 
 
 def test_group_list_is_paginated(client, group, facilitator):
@@ -263,6 +289,9 @@ def test_group_list_is_paginated(client, group, facilitator):
     second = client.get(url, {"sida": 2}).content.decode()
     assert "Sida 1 av 2" in first and "Uppgift nummer 24<" in first
     assert "Uppgift nummer 25<" in second and "Uppgift nummer 0<" not in second
+    past_the_end = client.get(url, {"sida": 9}).content.decode()
+    assert "Sida 2 av 2" in past_the_end and "Uppgift nummer 29<" in past_the_end
+    assert "30 uppgifter" in past_the_end
 
 
 def test_member_sees_the_group_list_and_can_tick_off_only_own_tasks(
@@ -300,7 +329,8 @@ def test_group_list_takes_a_fixed_number_of_queries(
         make_task(group, owners, f"Uppgift {number}", meeting=meeting, agenda_item=item, due_date=days(number - 3))
     client.force_login(facilitator.user)
     url = reverse("actions:list", args=[group.slug])
-    # user with person, membership, count, the owner and meeting filters, tasks, owners
-    with django_assert_num_queries(7):
+    # user with person, membership, the owner filter, the meetings offered with the years,
+    # the page's tasks with their total, owners
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count('id="task-row-') == count
