@@ -42,7 +42,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from groupwork.http import counted_page, whole_number
@@ -600,6 +601,40 @@ def _newest_results(request, memberships, person, form):
     return page, query
 
 
+def _context(request, form, page, query, **extra):
+    """The context of both search pages (jinja2/overview/_search.html): what Django's template
+    tags made there before, made here for Jinja2 (the plural of the count, the links to the
+    other pages, the labels of the kinds)."""
+    context = {"form": form, "page": page, "query": query, **extra}
+    if page is None:
+        return context
+    # As {% blocktranslate %} does: the values escaped, the catalogue's text as it is.
+    if page.more_than:
+        counted = gettext(
+            "Fler än %(number)s träffar på ”%(query)s”. De senaste visas, de bästa träffarna"
+            " först. Lägg till ett ord eller välj ett år för att hitta äldre."
+        ) % {"number": page.more_than, "query": escape(query)}
+    else:
+        count = page.paginator.count
+        counted = ngettext(
+            "%(counter)s träff på ”%(query)s”.", "%(counter)s träffar på ”%(query)s”.", count
+        ) % {"counter": count, "query": escape(query)}
+    context["counted"] = mark_safe(counted)
+    # As {% querystring sida=... %} does.
+    if page.has_previous():
+        context["previous_link"] = _page_link(request, page.previous_page_number())
+    if page.has_next():
+        context["next_link"] = _page_link(request, page.next_page_number())
+    context["kinds"] = {kind: capfirst(label) for kind, label in SearchEntry.Kind.choices}
+    return context
+
+
+def _page_link(request, number):
+    params = request.GET.copy()
+    params["sida"] = number
+    return f"?{params.urlencode()}"
+
+
 def _readable(memberships, person):
     """The entries of the memberships' groups that the person may read: not the minutes that
     only facilitators and the adjuster read yet. Those are few, so they are excluded by id
@@ -634,7 +669,7 @@ def search(request):
     return render(
         request,
         "overview/search.html",
-        {"form": form, "page": page, "query": query, "show_group": len(groups) > 1},
+        _context(request, form, page, query, show_group=len(groups) > 1),
     )
 
 
@@ -660,7 +695,5 @@ def public_search(request):
         entries = _filtered(entries, form.cleaned_data)
     page, query = _results(request, entries, form)
     return render(
-        request,
-        "overview/search_public.html",
-        {"form": form, "page": page, "query": query},
+        request, "overview/search_public.html", _context(request, form, page, query)
     )
