@@ -28,13 +28,13 @@ from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
 )
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Concat
@@ -414,7 +414,8 @@ def _newest_page(memberships, person, data, query, number):
         params["kind"] = data["typ"]
     if data.get("ar"):
         where.append("date BETWEEN %(first)s AND %(last)s")
-        params["first"], params["last"] = date(int(data["ar"]), 1, 1), date(int(data["ar"]), 12, 31)
+        year = int(data["ar"])
+        params["first"], params["last"] = date(year, 1, 1), date(year, 12, 31)
     branches = []
     for i, membership in enumerate(memberships):
         group = f"group_{i}"  # the name of its parameter
