@@ -8,8 +8,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groupwork", "0006_minutes_mail"),
-        ("meetings", "0007_projector"),
         ("overview", "0001_initial"),
     ]
 
