@@ -17,7 +17,11 @@ class SearchEntry(models.Model):
         TASK = "task", _("uppgift")
         VISIT = "visit", _("studiebesök")
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="search_entries")
+    # No index of its own: the indexes below lead with the group (an index on the group alone
+    # would tempt Postgres into reading all of a group's entries for the search page).
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="search_entries", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # "meeting:<pk>", "item:<pk>", "task:<pk>", "visit:<pk>"; "public-meeting:<pk>" and
     # "public-item:<meeting pk>:<number>" for the public rows.
@@ -50,8 +54,10 @@ class SearchEntry(models.Model):
             GinIndex(fields=["search_vector"], name="search_vector_gin"),
             # The search page's filters by group, kind and year.
             models.Index(fields=["group", "kind", "date"], name="search_group_kind_date"),
-            # The search page's years: the first and last date of the person's groups.
-            models.Index(fields=["group", "date"], name="search_group_date"),
+            # The staff search page: a group's entries newest first, in the page's order (read
+            # until enough match, search._newest_page), and the years of the person's groups
+            # (the first and last date).
+            models.Index(fields=["group", "date", "id"], name="search_group_date_id"),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ A query with quotes or operators is left to websearch_to_tsquery alone.
 import html
 import re
 from datetime import date
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -33,20 +34,21 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
+from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Max, Min, Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from groupwork.http import counted_page, whole_number
 from groupwork.markdown import render_markdown
-from groupwork.models import Group
+from groupwork.models import Group, Membership
 from meetings.models import Meeting
 from overview.models import SearchEntry
 from publishing import privacy
@@ -257,14 +259,23 @@ _LOOSE_MINUS = re.compile(r"-+(?!\w)")
 _MINUS_RUN = re.compile(r"-{2,}(?=\w)")
 
 
-def _postgres_query(query):
+def _tsquery_texts(query):
+    """What Postgres parses for a query: the text for websearch_to_tsquery and, for a query of
+    plain words, the prefix query of their light stems for to_tsquery (else None)."""
     query = _MINUS_RUN.sub("-", _LOOSE_MINUS.sub(" ", query))
-    search = SearchQuery(query, config=CONFIG, search_type="websearch")
     words = [text for _negated, text, _phrase in _parts(query)]
     if words and _is_plain(query):
         # Built from letters and digits only, so the raw syntax cannot be injected.
         prefixes = [f"{_stem(word)}:*" if len(word) >= 5 else word.lower() for word in words]
-        search |= SearchQuery(" & ".join(prefixes), config=CONFIG, search_type="raw")
+        return query, " & ".join(prefixes)
+    return query, None
+
+
+def _postgres_query(query):
+    text, prefixes = _tsquery_texts(query)
+    search = SearchQuery(text, config=CONFIG, search_type="websearch")
+    if prefixes:
+        search |= SearchQuery(prefixes, config=CONFIG, search_type="raw")
     return search
 
 
@@ -313,7 +324,8 @@ def _excerpt(text, query, width=90):
 
 
 def _headline(raw):
-    return mark_safe(escape(raw).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+    # html.escape() is Django's escape() without its check for lazy text: 40 a page.
+    return mark_safe(html.escape(raw).replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
 def run_search(entries, query):
@@ -347,36 +359,103 @@ def run_search(entries, query):
     return _sqlite_filter(entries, query).order_by("-date", "-id")
 
 
-def _newest(entries, groups, query):
-    """The newest CANDIDATES + 1 of the entries of `groups` that match the query (PostgreSQL).
+# The headlines' options, as SearchHeadline writes them (run_search).
+_TITLE_OPTIONS = f"StartSel='{_START}', StopSel='{_STOP}', HighlightAll=true"
+_EXCERPT_OPTIONS = (
+    f"StartSel='{_START}', StopSel='{_STOP}', MaxWords=35, MinWords=15, MaxFragments=2, "
+    "FragmentDelimiter=' … '"
+)
+# In the model's order of its fields, as Model.from_db() takes them.
+_ROW_FIELDS = ["id", "group_id", "kind", "source", "object_id", "meeting_id", "title", "date"]
+_ROW_COLUMNS = ", ".join(_ROW_FIELDS)
 
-    A common word matches thousands of entries ("studiebesök" 2,000 of the 15,000 of two groups
-    on the bench data), and ranking them all means reading every entry of the groups (10-20 ms
-    in Postgres). Each group's entries are read instead from the newest back, on the index on
-    (group, date), until enough of them match (2,000 rows read, not 15,000). A rare word still
-    reads the group's entries, as before, unless Postgres finds the full-text index cheaper.
-    One subquery per group: the index gives one group's entries in date order, not several
-    groups' together.
+
+def _newest_page(memberships, person, data, query, number):
+    """The page of the staff search on PostgreSQL: page `number` (or the last) of the newest
+    CANDIDATES + 1 entries of the memberships' groups that match the query and that the
+    person may read, best first, with their headlines; (count, entries).
+
+    A common word matches thousands of entries ("studiebesök" 2,000 of the 15,000 of two
+    groups on the bench data), and ranking them all means reading every entry of the groups.
+    Each group's entries are read instead from the newest back, on the index on (group, date,
+    id), until enough of them match (2,000 rows read, not 15,000); a rare word is looked up in
+    the full-text index. One branch per group: the index gives one group's entries in date
+    order, not several groups' together. Only the rows of the page get headlines (ts_headline
+    parses the whole text again).
+
+    One statement, written out, with its values in its text (compose_sql): as parameters of a
+    prepared statement they would soon get a generic plan, which cannot know how many entries
+    a word matches, and so reads every entry of the groups or every entry with the word.
     """
-    search = _postgres_query(query)
-    per_group = [
-        entries.filter(group=group, search_vector=search)
-        .order_by("-date", "-id")
-        .values("id", "date")[: CANDIDATES + 1]
-        for group in groups
-    ]
-    if not per_group:
-        return SearchEntry.objects.none()
-    union = per_group[0].union(*per_group[1:], all=True) if len(per_group) > 1 else per_group[0]
-    sql, params = union.query.sql_with_params()
-    # The columns are named by the derived table: a name it lacked would silently mean the
-    # outer query's own id.
-    newest = RawSQL(
-        f"SELECT newest.id FROM ({sql}) AS newest"
-        " ORDER BY newest.date DESC, newest.id DESC LIMIT %s",
-        (*params, CANDIDATES + 1),
+    if not memberships:
+        return 0, []
+    words, prefixes = _tsquery_texts(query)
+    tsquery = f"websearch_to_tsquery('{CONFIG}', %(words)s)"
+    if prefixes:
+        tsquery = f"({tsquery} || to_tsquery('{CONFIG}', %(prefixes)s))"
+    params = {
+        "words": words,
+        "prefixes": prefixes,
+        "person": person.pk,
+        "readable": list(Meeting.READABLE),
+        "candidates": CANDIDATES + 1,
+        "offset": (number - 1) * PER_PAGE,
+        "per_page": PER_PAGE,
+        "title_options": _TITLE_OPTIONS,
+        "excerpt_options": _EXCERPT_OPTIONS,
+    }
+    where = ["NOT is_public", f"search_vector @@ {tsquery}"]
+    if data.get("typ") == SearchEntry.Kind.MINUTES:
+        # Decisions are part of the minutes too.
+        where.append("kind = ANY(%(kinds)s)")
+        params["kinds"] = [SearchEntry.Kind.MINUTES, SearchEntry.Kind.DECISION]
+    elif data.get("typ"):
+        where.append("kind = %(kind)s")
+        params["kind"] = data["typ"]
+    if data.get("ar"):
+        where.append("date BETWEEN %(first)s AND %(last)s")
+        year = int(data["ar"])
+        params["first"], params["last"] = date(year, 1, 1), date(year, 12, 31)
+    branches = []
+    for i, membership in enumerate(memberships):
+        group = f"group_{i}"  # the name of its parameter
+        params[group] = membership.group.pk
+        readable = ""
+        if not membership.is_facilitator:
+            # Not the minutes that only facilitators and the adjuster read yet (few: by id).
+            readable = (
+                " AND (meeting_id IS NULL OR meeting_id NOT IN (SELECT id FROM meetings_meeting"
+                f" WHERE group_id = %({group})s AND NOT status = ANY(%(readable)s)"
+                " AND adjuster_id IS DISTINCT FROM %(person)s))"
+            )
+        branches.append(
+            f"(SELECT {_ROW_COLUMNS}, decision, body, ts_rank(search_vector, {tsquery}) AS rank"
+            f" FROM groupwork_searchentry WHERE group_id = %({group})s AND {' AND '.join(where)}"
+            f"{readable} ORDER BY date DESC, id DESC LIMIT %(candidates)s)"
+        )
+    sql = (
+        f"SELECT {_ROW_COLUMNS}, ts_headline('{CONFIG}', title, {tsquery}, %(title_options)s),"
+        f" ts_headline('{CONFIG}', decision || E'\\n' || body, {tsquery}, %(excerpt_options)s),"
+        " total FROM (SELECT *, count(*) OVER () AS total,"
+        " row_number() OVER (ORDER BY rank DESC, date DESC, id DESC) AS n"
+        f" FROM (SELECT * FROM ({' UNION ALL '.join(branches)}) AS branches"
+        " ORDER BY date DESC, id DESC LIMIT %(candidates)s) AS newest) AS ranked"
+        # The page asked for, or the last one.
+        " WHERE n > LEAST(%(offset)s, (total - 1) / %(per_page)s * %(per_page)s)"
+        " ORDER BY n LIMIT %(per_page)s"
     )
-    return SearchEntry.objects.filter(pk__in=newest)
+    with connection.cursor() as cursor:
+        cursor.execute(connection.ops.compose_sql(sql, params))
+        rows = cursor.fetchall()
+    groups = {m.group.pk: m.group for m in memberships}
+    entries = []
+    for *values, title_headline, headline, _total in rows:
+        entry = SearchEntry.from_db(connection.alias, _ROW_FIELDS, values)
+        entry.group = groups[entry.group_id]
+        entry.title_html = _headline(title_headline)
+        entry.excerpt = _headline(headline)
+        entries.append(entry)
+    return (rows[0][-1] if rows else 0), entries
 
 
 def with_excerpts(page_entries, query):
@@ -424,9 +503,8 @@ class SearchForm(forms.Form):
         return query
 
 
-def _filtered(entries, data, groups_by_slug):
-    if data.get("grupp"):
-        entries = entries.filter(group=groups_by_slug[data["grupp"]])
+def _filtered(entries, data):
+    """The entries of the kind and year the form asks for (the group is the caller's)."""
     if data.get("typ") == SearchEntry.Kind.MINUTES:
         # Decisions are part of the minutes too.
         entries = entries.filter(kind__in=[SearchEntry.Kind.MINUTES, SearchEntry.Kind.DECISION])
@@ -452,7 +530,7 @@ def _years(entries):
 
 def _years_of(memberships):
     """_years() of the entries of the memberships' groups, from the first and last date of each
-    group (_with_span()); a year without entries just finds nothing."""
+    group (_memberships()); a year without entries just finds nothing."""
     spans = [(m.first_date, m.last_date) for m in memberships if m.first_date is not None]
     if not spans:
         return []
@@ -461,72 +539,139 @@ def _years_of(memberships):
     return list(range(last.year, first.year - 1, -1))
 
 
-def _with_span(memberships):
-    """The memberships with the first and last date of their group's entries, each read from an
-    end of the index on (group, date), rather than a MIN/MAX over every entry of the groups
-    (200,000 on the bench data); with the memberships' own query rather than one more."""
-    dates = SearchEntry.objects.filter(group=OuterRef("group_id")).values("date")
-    return memberships.annotate(
-        first_date=Subquery(dates.order_by("date")[:1]),
-        last_date=Subquery(dates.order_by("-date")[:1]),
-    )
+class _Membership(NamedTuple):
+    group: Group
+    is_facilitator: bool
+    first_date: date | None  # of the group's entries
+    last_date: date | None
 
 
-def _results(request, entries, form, bounded=False):
-    """The page of results for a valid form with a query, or None. `bounded`: the entries are
-    the newest CANDIDATES + 1 matches at most (_newest); if there are that many, the page says
-    "more than CANDIDATES" (page.more_than) and pages through the best CANDIDATES of them."""
+def _memberships(person):
+    """The person's active memberships (those of person.memberships.active(); a test holds them
+    equal), by group name, each with its group and the first and last date of the group's
+    entries, read from an end of the index on (group, date, id) rather than by a MIN/MAX over
+    every entry of the groups (200,000 on the bench data).
+
+    Written out: the ORM takes longer to build this query than the database to answer it."""
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g.id, g.name, g.slug, m.role,"
+            " (SELECT date FROM groupwork_searchentry WHERE group_id = g.id ORDER BY date ASC"
+            " LIMIT 1),"
+            " (SELECT date FROM groupwork_searchentry WHERE group_id = g.id ORDER BY date DESC"
+            " LIMIT 1)"
+            " FROM groupwork_membership m JOIN groupwork_group g ON g.id = m.group_id"
+            " WHERE m.person_id = %s AND (m.active_from IS NULL OR m.active_from <= %s)"
+            " AND (m.active_to IS NULL OR m.active_to >= %s) ORDER BY g.name, g.id",
+            [person.pk, today, today],
+        )
+        rows = cursor.fetchall()
+    return [
+        _Membership(
+            Group.from_db(connection.alias, ["id", "name", "slug"], (pk, name, slug)),
+            role == Membership.Role.FACILITATOR,
+            first_date,
+            last_date,
+        )
+        for pk, name, slug, role, first_date, last_date in rows
+    ]
+
+
+def _results(request, entries, form):
+    """The page of results for a valid form with a query, or None."""
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if not query:
         return None, query
-    number = whole_number(request.GET.get("sida"))
-    if bounded:
-        number = min(number or 1, max(CANDIDATES // PER_PAGE, 1))
-    page = counted_page(run_search(entries, query), number, PER_PAGE)
+    page = counted_page(run_search(entries, query), whole_number(request.GET.get("sida")), PER_PAGE)
     page.more_than = None
-    if bounded and page.paginator.count > CANDIDATES:
-        page.paginator.count = page.more_than = CANDIDATES
     with_excerpts(page.object_list, query)
     return page, query
 
 
-@login_required
-def search(request):
-    person = getattr(request.user, "person", None)
-    memberships = []
-    if person is not None:
-        memberships = list(_with_span(person.memberships.active().select_related("group")))
-    groups = [m.group for m in memberships]
-    # Only the person's own groups, whatever the filters say, and only what they may read:
-    # not the minutes that only facilitators and the adjuster read yet. Those are few, so
-    # they are excluded by id rather than by a join with every meeting.
+def _newest_results(request, memberships, person, form):
+    """The page of results of _newest_page(). If there are more than CANDIDATES matches, the
+    page says "more than CANDIDATES" (page.more_than) and pages through the best CANDIDATES
+    of the newest."""
+    query = form.cleaned_data["q"]
+    number = min(whole_number(request.GET.get("sida")) or 1, max(CANDIDATES // PER_PAGE, 1))
+    count, entries = _newest_page(memberships, person, form.cleaned_data, query, number)
+    paginator = Paginator((), PER_PAGE)
+    paginator.count = min(count, CANDIDATES)
+    page = Page(entries, min(number, paginator.num_pages), paginator)
+    page.more_than = CANDIDATES if count > CANDIDATES else None
+    return page, query
+
+
+def _context(request, form, page, query, **extra):
+    """The context of both search pages (jinja2/overview/_search.html): what Django's template
+    tags made there before, made here for Jinja2 (the plural of the count, the links to the
+    other pages, the labels of the kinds)."""
+    context = {"form": form, "page": page, "query": query, **extra}
+    if page is None:
+        return context
+    # As {% blocktranslate %} does: the values escaped, the catalogue's text as it is.
+    if page.more_than:
+        counted = gettext(
+            "Fler än %(number)s träffar på ”%(query)s”. De senaste visas, de bästa träffarna"
+            " först. Lägg till ett ord eller välj ett år för att hitta äldre."
+        ) % {"number": page.more_than, "query": escape(query)}
+    else:
+        count = page.paginator.count
+        counted = ngettext(
+            "%(counter)s träff på ”%(query)s”.", "%(counter)s träffar på ”%(query)s”.", count
+        ) % {"counter": count, "query": escape(query)}
+    context["counted"] = mark_safe(counted)
+    # As {% querystring sida=... %} does.
+    if page.has_previous():
+        context["previous_link"] = _page_link(request, page.previous_page_number())
+    if page.has_next():
+        context["next_link"] = _page_link(request, page.next_page_number())
+    context["kinds"] = {kind: capfirst(str(label)) for kind, label in SearchEntry.Kind.choices}
+    return context
+
+
+def _page_link(request, number):
+    params = request.GET.copy()
+    params["sida"] = number
+    return f"?{params.urlencode()}"
+
+
+def _readable(memberships, person):
+    """The entries of the memberships' groups that the person may read: not the minutes that
+    only facilitators and the adjuster read yet. Those are few, so they are excluded by id
+    rather than by a join with every meeting."""
     unreadable = (
         Meeting.objects.filter(group__in=[m.group for m in memberships if not m.is_facilitator])
         .exclude(status__in=Meeting.READABLE)
         .exclude(adjuster=person)
     )
+    return SearchEntry.objects.filter(
+        is_public=False, group__in=[m.group for m in memberships]
+    ).exclude(meeting__in=unreadable)
+
+
+@login_required
+def search(request):
+    person = getattr(request.user, "person", None)
+    memberships = _memberships(person) if person is not None else []
+    groups = [m.group for m in memberships]
     # A year of unreadable minutes alone would just find nothing.
-    years = _years_of(memberships)
-    # Not yet limited to the person's groups: that is done below, group by group (_newest),
-    # or for all of them at once.
-    readable = SearchEntry.objects.filter(is_public=False).exclude(meeting__in=unreadable)
-    form = SearchForm(request.GET or None, groups=groups, years=years)
-    searched = groups
-    if form.is_valid():
-        groups_by_slug = {g.slug: g for g in groups}
-        readable = _filtered(readable, form.cleaned_data, groups_by_slug)
-        if form.cleaned_data.get("grupp"):
-            searched = [groups_by_slug[form.cleaned_data["grupp"]]]
-    bounded = connection.vendor == "postgresql" and form.is_valid() and bool(form.cleaned_data["q"])
-    if bounded:
-        entries = _newest(readable, searched, form.cleaned_data["q"])
+    form = SearchForm(request.GET or None, groups=groups, years=_years_of(memberships))
+    # Only the person's own groups, whatever the filters say, and only what they may read.
+    if form.is_valid() and form.cleaned_data["grupp"]:
+        memberships = [m for m in memberships if m.group.slug == form.cleaned_data["grupp"]]
+    if connection.vendor == "postgresql" and form.is_valid() and form.cleaned_data["q"]:
+        page, query = _newest_results(request, memberships, person, form)
     else:
-        entries = readable.filter(group__in=searched)
-    page, query = _results(request, entries.select_related("group"), form, bounded=bounded)
+        entries = _readable(memberships, person).select_related("group")
+        if form.is_valid():
+            entries = _filtered(entries, form.cleaned_data)
+        page, query = _results(request, entries, form)
     return render(
         request,
         "overview/search.html",
-        {"form": form, "page": page, "query": query, "show_group": len(groups) > 1},
+        _context(request, form, page, query, show_group=len(groups) > 1),
     )
 
 
@@ -546,10 +691,11 @@ def public_search(request):
     form = SearchForm(request.GET or None, groups=groups, years=_years(entries))
     del form.fields["typ"]
     if form.is_valid():
-        entries = _filtered(entries, form.cleaned_data, {g.slug: g for g in groups})
+        if form.cleaned_data["grupp"]:
+            groups_by_slug = {g.slug: g for g in groups}
+            entries = entries.filter(group=groups_by_slug[form.cleaned_data["grupp"]])
+        entries = _filtered(entries, form.cleaned_data)
     page, query = _results(request, entries, form)
     return render(
-        request,
-        "overview/search_public.html",
-        {"form": form, "page": page, "query": query},
+        request, "overview/search_public.html", _context(request, form, page, query)
     )

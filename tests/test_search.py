@@ -10,7 +10,14 @@ from overview import search
 from overview.search import _stem, published_entries, run_search
 from publishing import gate
 from groupwork.models import Membership
-from tests.factories import make_item, make_meeting, make_member, make_task, make_visit
+from tests.factories import (
+    make_group,
+    make_item,
+    make_meeting,
+    make_member,
+    make_task,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +132,36 @@ def test_a_former_member_no_longer_finds_the_groups_text(client, group, member):
     assert _titles(response) == []
 
 
+def test_the_search_reads_the_same_memberships_as_the_rest_of_the_site(group, member):
+    # search._memberships() writes out person.memberships.active() (with its groups' spans).
+    today = date.today()
+    for name, active_from, active_to in [
+        ("Ekonomi", None, None),
+        ("Budget", today, today),
+        ("Cirkeln", None, today - timedelta(days=1)),
+        ("Dialogen", today + timedelta(days=1), None),
+        ("Arbetet", today - timedelta(days=9), today + timedelta(days=9)),
+    ]:
+        Membership.objects.create(
+            group=make_group(name, slug=name.lower()),
+            person=member,
+            role=Membership.Role.FACILITATOR if name == "Budget" else Membership.Role.MEMBER,
+            active_from=active_from,
+            active_to=active_to,
+        )
+    make_task(group, [member], title="Boka", due_date=date(2024, 5, 1))
+    make_task(group, [member], title="Skicka", due_date=date(2026, 2, 1))
+    expected = list(member.memberships.active().select_related("group"))
+    found = search._memberships(member)
+    assert [(m.group, m.is_facilitator) for m in found] == [
+        (m.group, m.is_facilitator) for m in expected
+    ]
+    assert [m.group.name for m in found] == ["Arbetet", "Budget", "Ekonomi", "Föräldragruppen"]
+    assert [(m.first_date, m.last_date) for m in found if m.group == group] == [
+        (date(2024, 5, 1), date(2026, 2, 1))
+    ]
+
+
 def test_filters_by_kind_and_year(client, group, member):
     old = _minutes(group, starts_at=timezone.now() - timedelta(days=800))
     make_item(old, heading="Oslo förr", decision="Vi åker till Oslo")
@@ -169,7 +206,17 @@ def test_very_long_query_is_cut_with_a_notice(client, group, member):
 
 @pytest.mark.parametrize(
     "q",
-    ['"Oslo', "Oslo & | ! ( ) :* <->", "-", '""', "or or or", "'; drop table x; --", "\\", "***"],
+    [
+        '"Oslo',
+        "Oslo & | ! ( ) :* <->",
+        "-",
+        '""',
+        "or or or",
+        "'; drop table x; --",
+        "\\",
+        "***",
+        "Oslo 100 % %s %(words)s",
+    ],
 )
 def test_queries_with_operators_and_quotes_give_an_answer(client, group, member, q):
     make_item(_minutes(group), heading="Osloresan", notes="Vi åker till Oslo")
@@ -277,6 +324,24 @@ def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(
     response = _search(client, member, "Oslo", grupp=group.slug)
     assert _titles(response) == ["Oslo i titeln, äldst", "Punkt tre"]
     assert "2 träffar på ”Oslo”" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_a_page_past_the_last_of_the_newest_matches_is_the_last_page(
+    client, group, member, monkeypatch
+):
+    monkeypatch.setattr(search, "CANDIDATES", 10)
+    monkeypatch.setattr(search, "PER_PAGE", 2)
+    meeting = _minutes(group)
+    for number in range(1, 4):
+        make_item(meeting, heading=f"Oslo {number}")
+    response = _search(client, member, "Oslo", sida=4)
+    assert response.context["page"].number == 2
+    assert len(response.context["page"]) == 1
+    assert "3 träffar på ”Oslo”" in response.content.decode()
+    assert _search(client, member, "Oslo", sida=2).context["page"].object_list == list(
+        response.context["page"]
+    )
 
 
 @pytest.mark.postgres
