@@ -39,6 +39,20 @@ def url(name, *args):
     return reverse(name, args=args)
 
 
+def page_url():
+    """url() for the many links of one page (the rows of tasks): the script prefix and the
+    URLconf, which url() reads from Django's per-request state on every call, are read once."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+
+    def url(name, *args):
+        shape, takes_slug = _shape(name, len(args), prefix, urlconf)
+        if shape is not None and all(map(_fits, args, takes_slug)):
+            return shape.format(*args)
+        return reverse(name, args=args)
+
+    return url
+
+
 def _fits(arg, takes_slug):
     if type(arg) is int:
         return arg >= 0
@@ -102,6 +116,22 @@ def date(value, format=None):
     return _formatted(value, zone, format, translation.get_language())
 
 
+def page_date():
+    """date() for the many dates of one page (the rows of tasks): the page's language and time
+    zone do not change while it is written, so each date is formatted once for the page."""
+    known = {}
+
+    def date_(value, format=None):
+        # An aware datetime is the same instant whatever its zone, and so the same local time.
+        try:
+            return known[value, format]
+        except KeyError:
+            text = known[value, format] = date(value, format)
+            return text
+
+    return date_
+
+
 @functools.lru_cache(maxsize=4096)
 def _formatted(value, zone, format, language):
     return defaultfilters.date(value, format)
@@ -115,7 +145,9 @@ def environment(**options):
     env.install_gettext_callables(
         gettext=translation.gettext, ngettext=translation.ngettext, newstyle=False
     )
-    env.globals.update(url=url, static=static, csrf_field=csrf_field)
+    env.globals.update(
+        url=url, page_url=page_url, page_date=page_date, static=static, csrf_field=csrf_field
+    )
     env.filters.update(
         date=date,
         capfirst=defaultfilters.capfirst,
