@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.query import ValuesIterable
@@ -164,18 +164,30 @@ class _TaskRows(ValuesIterable):
     def __iter__(self):
         today = timezone.localdate()
         rows = {values["id"]: TaskRow(values, today) for values in super().__iter__()}
-        owners = (
-            ActionItem.owners.through.objects.using(self.queryset.db)
-            .filter(actionitem_id__in=rows)
-            .order_by("person__first_name", "person__known_as", "person_id")
-            .values_list("actionitem_id", "person_id", "person__first_name", "person__known_as")
-        )
-        for task_id, person_id, first_name, known_as in owners if rows else ():
+        for task_id, person_id, first_name, known_as in _owners(rows, self.queryset.db):
             row = rows[task_id]
             row.owner_ids.add(person_id)
             # As Person.__str__.
             row.owner_names.append(f"{first_name}, {known_as}" if known_as else first_name)
         yield from rows.values()
+
+
+def _owners(task_ids, using):
+    """(task id, person id, first name, known as) of the tasks' owners, in Person's order (a
+    test holds it equal to the ORM's owners). Written out: for every list of tasks (the start
+    page, the task list, a meeting's follow-up) the ORM took longer to build this query than
+    the database to answer it."""
+    if not task_ids:
+        return []
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT o.actionitem_id, o.person_id, p.first_name, p.known_as"
+            " FROM actions_actionitem_owners o JOIN groupwork_person p ON p.id = o.person_id"
+            f" WHERE o.actionitem_id IN ({', '.join(['%s'] * len(task_ids))})"
+            " ORDER BY p.first_name, p.known_as, o.person_id",
+            list(task_ids),
+        )
+        return cursor.fetchall()
 
 
 class ActionItem(TaskRules, models.Model):

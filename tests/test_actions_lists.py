@@ -159,6 +159,27 @@ def test_a_row_of_tasks_reads_as_the_task_it_shows(group, facilitator, member):
     assert not row.can_be_changed_by(None, outsider.user)
 
 
+def test_the_rows_owners_are_the_orms_in_persons_order(group, member):
+    # actions.models._owners writes out the owners' query for many tasks at once: the same
+    # people as the ORM gives, in Person's order (by first name, then known-as, then id).
+    eva_b = make_member(group, "Eva", known_as="Bygdegården")
+    eva_a = make_member(group, "Eva", known_as="Arbetsgruppen")
+    eva, eva_again = make_member(group, "Eva"), make_member(group, "Eva")
+    tasks = [
+        make_task(group, [eva_b, member, eva_again, eva_a, eva], "Ett"),
+        make_task(group, [eva_again, eva_b], "Två"),
+        make_task(group, [], "Tre"),
+    ]
+    rows = {row.pk: row for row in ActionItem.objects.filter(group=group).rows()}
+    for task in tasks:
+        owners = list(task.owners.all())
+        assert rows[task.pk].owner_names == [str(owner) for owner in owners]
+        assert rows[task.pk].owner_ids == {owner.pk for owner in owners}
+    assert rows[tasks[0].pk].owner_names == [
+        "Barbro", "Eva", "Eva", "Eva, Arbetsgruppen", "Eva, Bygdegården"
+    ]
+
+
 # The group's task list
 
 
