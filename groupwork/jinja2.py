@@ -122,11 +122,14 @@ def page_date():
     known = {}
 
     def date_(value, format=None):
-        # An aware datetime is the same instant whatever its zone, and so the same local time.
+        # Two aware datetimes of one zone that read the same (the two 02:30 of the night the
+        # clocks go back) are equal: the offset tells them apart. Otherwise equal datetimes
+        # are the same instant, and so the same local time.
+        key = (value, format, value.utcoffset() if isinstance(value, datetime) else None)
         try:
-            return known[value, format]
+            return known[key]
         except KeyError:
-            text = known[value, format] = date(value, format)
+            text = known[key] = date(value, format)
             return text
 
     return date_

@@ -64,6 +64,28 @@ def test_dates_are_local_and_in_the_page_language():
         assert "January" in jinja2.date(evening, "DATE_FORMAT")
 
 
+def test_the_pages_url_and_date_are_url_and_date():
+    # rows.html writes its rows with these, read once a page.
+    page_url = jinja2.page_url()
+    for name, args in [("actions:detail", ("foraldragruppen", 12)), ("groupwork:home", ())]:
+        assert page_url(name, *args) == jinja2.url(name, *args)
+    from zoneinfo import ZoneInfo
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    summer = datetime(2025, 10, 26, 2, 30, tzinfo=stockholm)
+    winter = datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=stockholm)
+    evening = datetime(2026, 1, 16, 23, 30, tzinfo=dt_timezone.utc)
+    with translation.override("sv"):
+        page_date = jinja2.page_date()
+        for value, format in [
+            (summer, "c"), (winter, "c"), (evening, "DATE_FORMAT"), (evening, "j F"),
+            (evening.astimezone(stockholm), "DATE_FORMAT"), (date(2026, 3, 12), "j F"),
+            (date(2026, 3, 12), "DATE_FORMAT"),
+        ]:
+            assert page_date(value, format) == jinja2.date(value, format)
+            assert page_date(value, format) == jinja2.date(value, format)  # and once known
+
+
 def test_every_form_of_a_response_carries_the_same_csrf_field():
     request = RequestFactory().get("/")
     first, second = jinja2.csrf_field(request), jinja2.csrf_field(request)
