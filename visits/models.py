@@ -247,8 +247,9 @@ class ParticipantQuerySet(models.QuerySet):
         # StudyVisit.objects.upcoming()'s condition on the joined visit (not a subquery of
         # it, which cost a fifth more to build).
         places = list(
-            self.filter(StudyVisitQuerySet._upcoming("visit__"), person=person)
-            .filter(visit__group_id__in=groups)
+            self.filter(
+                StudyVisitQuerySet._upcoming("visit__"), person=person, visit__group_id__in=groups
+            )
             .select_related("visit")
             .order_by(F("visit__starts_on").asc(nulls_last=True), "visit_id")
         )
