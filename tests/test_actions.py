@@ -363,6 +363,37 @@ def test_follow_up_rows_are_the_first_of_the_follow_up_with_how_many_there_are(
     assert rows[0].owner_names == ["Barbro"]
 
 
+@pytest.mark.parametrize("first_meeting", [False, True])
+def test_follow_up_rows_choose_and_count_the_tasks_as_follow_up_for(
+    group, other_group, member, first_meeting
+):
+    """follow_up_rows() writes follow_up_for()'s rule out in SQL: the same tasks, in the same
+    order, and the same total."""
+    now = timezone.now()
+    if not first_meeting:
+        make_meeting(group, starts_at=now - timedelta(days=14))
+        # A cancelled meeting in between does not count as the previous one.
+        make_meeting(group, starts_at=now - timedelta(days=3), status="cancelled")
+    meeting = make_meeting(group, starts_at=now + timedelta(hours=1), status="planned")
+    make_meeting(group, starts_at=now + timedelta(days=14), status="planned")
+    for n, due in enumerate([None, -3, 5, None, 0, 5, -3]):
+        due_date = None if due is None else today() + timedelta(days=due)
+        make_task(group, owners=[member], title=f"Öppen {n}", due_date=due_date)
+    for days_ago in (1, 5, 10, 30):
+        task = make_task(group, owners=[member], title=f"Klar för {days_ago} dagar sedan")
+        task.complete(by=member.user)
+        ActionItem.objects.filter(pk=task.pk).update(done_at=now - timedelta(days=days_ago))
+    make_task(group, owners=[member], title="Struken", status="dropped")
+    make_task(group, owners=[member], title="Från detta möte", meeting=meeting)
+    make_task(other_group, title="Annan grupp")
+    expected = [task.pk for task in ActionItem.objects.follow_up_for(meeting)]
+    assert len(expected) == (7 if first_meeting else 10)
+    for limit in (1, 4, len(expected), 30):
+        rows = list(group.action_items.follow_up_rows(meeting, limit))
+        assert [row.pk for row in rows] == expected[:limit]
+        assert {row.follow_up_total for row in rows} == {len(expected)}
+
+
 def test_follow_up_of_a_groups_first_meeting_lists_the_open_tasks(group, member):
     meeting = make_meeting(group, starts_at=timezone.now() + timedelta(days=1), status="planned")
     task = make_task(group, owners=[member])
