@@ -17,7 +17,7 @@ from actions.access import task_for
 from actions.forms import NoteForm, TaskFilterForm, TaskForm, TickOffForm, suggested_due_date
 from actions.models import ActionItem
 from groupwork.access import membership_for
-from groupwork.http import counted_page, is_htmx, safe_next, whole_number
+from groupwork.http import counted_page, is_htmx, page_link, safe_next, whole_number
 from groupwork.models import Person
 from meetings import lines
 from meetings.models import AgendaItem
@@ -74,16 +74,9 @@ def task_list(request, group_slug):
             # Made here: Jinja2's ngettext is not read by makemessages.
             "count_text": ngettext("%(counter)s uppgift", "%(counter)s uppgifter", count)
             % {"counter": count},
-            "page_link": functools.partial(_page_link, request),
+            "page_link": functools.partial(page_link, request),
         },
     )
-
-
-def _page_link(request, number):
-    """The address of page `number` of a list, its filters kept ({% querystring sida=number %})."""
-    query = request.GET.copy()
-    query["sida"] = number
-    return f"?{query.urlencode()}"
 
 
 @login_required

@@ -59,3 +59,10 @@ def counted_page(queryset, number, per_page, rows=None):
         return counted_page(queryset, paginator.num_pages, per_page, rows)
     paginator.count = page_rows[0].total if page_rows else 0
     return Page(page_rows, number, paginator)
+
+
+def page_link(request, number):
+    """The address of page `number` of a list, its filters kept ({% querystring sida=... %})."""
+    query = request.GET.copy()
+    query["sida"] = number
+    return f"?{query.urlencode()}"

@@ -33,7 +33,11 @@ def url(name, *args):
     reversed once and the arguments are put in: reverse() matches and checks the patterns
     anew on every call, a quarter of a task row's time. Whatever reverse() would refuse, or
     might quote, goes to reverse()."""
-    shape, takes_slug = _shape(name, len(args), get_script_prefix(), get_urlconf())
+    return _url(get_script_prefix(), get_urlconf(), name, args)
+
+
+def _url(prefix, urlconf, name, args):
+    shape, takes_slug = _shape(name, len(args), prefix, urlconf)
     if shape is not None and all(map(_fits, args, takes_slug)):
         return shape.format(*args)
     return reverse(name, args=args)
@@ -43,14 +47,7 @@ def page_url():
     """url() for the many links of one page (the rows of tasks): the script prefix and the
     URLconf, which url() reads from Django's per-request state on every call, are read once."""
     prefix, urlconf = get_script_prefix(), get_urlconf()
-
-    def url(name, *args):
-        shape, takes_slug = _shape(name, len(args), prefix, urlconf)
-        if shape is not None and all(map(_fits, args, takes_slug)):
-            return shape.format(*args)
-        return reverse(name, args=args)
-
-    return url
+    return lambda name, *args: _url(prefix, urlconf, name, args)
 
 
 def _fits(arg, takes_slug):

@@ -46,7 +46,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from groupwork.http import counted_page, whole_number
+from groupwork.http import counted_page, page_link, whole_number
 from groupwork.markdown import render_markdown
 from groupwork.models import Group, Membership
 from meetings.models import Meeting
@@ -624,17 +624,11 @@ def _context(request, form, page, query, **extra):
     context["counted"] = mark_safe(counted)
     # As {% querystring sida=... %} does.
     if page.has_previous():
-        context["previous_link"] = _page_link(request, page.previous_page_number())
+        context["previous_link"] = page_link(request, page.previous_page_number())
     if page.has_next():
-        context["next_link"] = _page_link(request, page.next_page_number())
+        context["next_link"] = page_link(request, page.next_page_number())
     context["kinds"] = {kind: capfirst(str(label)) for kind, label in SearchEntry.Kind.choices}
     return context
-
-
-def _page_link(request, number):
-    params = request.GET.copy()
-    params["sida"] = number
-    return f"?{params.urlencode()}"
 
 
 def _readable(memberships, person):
